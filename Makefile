@@ -1,0 +1,62 @@
+# The kit's commands. Every target installs what it needs first (into .venv, pinned).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# A system interpreter (not one under root's home) so the unprivileged sandbox user can run the venv.
+SYSTEM_PYTHON ?= $(shell for p in /usr/bin/python3.11 /usr/bin/python3 python3.11 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import venv, ensurepip' 2>/dev/null; then echo $$p; break; fi; done)
+STAMP := $(VENV)/.installed-stamp
+PIP := $(PY) -m pip install -q --disable-pip-version-check -c requirements/constraints.txt
+
+ASSIGNMENT ?= recurrent
+SUB ?= student_templates
+SUBMISSIONS ?= examples/class/$(ASSIGNMENT)
+OUTPUT ?= grading/$(ASSIGNMENT)
+
+.PHONY: help install test templates grade-one grade demo bench dist check-python clean
+
+help:
+	@echo "make demo        install, build the distributions, grade the bundled examples, print the scores"
+	@echo "make test        install, run the whole test suite"
+	@echo "make templates   regenerate student_templates/ from solutions/"
+	@echo "make grade-one   SUB=path ASSIGNMENT=name  grade one submission into results.json"
+	@echo "make grade       ASSIGNMENT=name SUBMISSIONS=folder OUTPUT=folder  grade a class"
+	@echo "make dist        build dist/<assignment>/ student and Gradescope zips"
+	@echo "make bench       time grading of a correct submission per assignment"
+
+check-python:
+	@test -n "$(SYSTEM_PYTHON)" || { echo "error: no Python 3 with the venv module found; install python3 and python3-venv" >&2; exit 1; }
+
+install: $(STAMP)
+
+$(STAMP): requirements/grader.txt requirements/test.txt requirements/torch.txt requirements/constraints.txt | check-python
+	@test -x $(PY) || $(SYSTEM_PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements/grader.txt -r requirements/test.txt
+	@$(PIP) -r requirements/torch.txt || echo "note: torch is not installable here; its cross-checks will be skipped"
+	@touch $@
+
+test: install
+	$(PY) -m pytest tests
+
+templates: install
+	$(PY) -m autograder templates
+
+grade-one: install
+	$(PY) -m autograder grade --assignment $(ASSIGNMENT) --submission $(SUB) --output results.json
+
+grade: install
+	$(PY) -m autograder grade-batch --assignment $(ASSIGNMENT) --submissions $(SUBMISSIONS) --output $(OUTPUT)
+
+dist: install
+	$(PY) -m autograder dist
+
+demo: install
+	$(PY) -m autograder demo
+
+bench: install
+	$(PY) -m autograder bench
+
+clean:
+	rm -rf dist grading results.json .pytest_cache

@@ -1,0 +1,110 @@
+"""Comparisons that produce feedback a student can act on.
+
+Every failure names the function and the output, and gives expected vs got: shapes, dtype, max
+absolute and relative error at the worst entry, and the arrays themselves when they are small.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .tolerances import VALUE_ATOL, VALUE_RTOL
+
+SMALL = 24  # arrays with at most this many entries are printed in full
+
+
+class CheckFailure(AssertionError):
+    """A check's verdict: the student's answer is wrong, and why."""
+
+
+def show(a) -> str:
+    """A compact, readable form of a value for feedback."""
+    if isinstance(a, np.ndarray):
+        if a.size <= SMALL:
+            return np.array2string(a, precision=6, suppress_small=False, separator=", ", max_line_width=100)
+        return f"array of shape {a.shape} (too large to print)"
+    return repr(a)[:200]
+
+
+def describe_type(value) -> str:
+    if isinstance(value, np.ndarray):
+        return f"{type(value).__name__} of shape {value.shape} and dtype {value.dtype}"
+    return type(value).__name__
+
+
+def assert_array(function: str, name: str, got, shape: tuple[int, ...], dtype=np.float64) -> np.ndarray:
+    """Check that ``got`` is a plain ndarray of the given shape and dtype; return it."""
+    if type(got) is not np.ndarray:
+        raise CheckFailure(f"{function}: '{name}' should be a numpy array of shape {shape}, got {describe_type(got)}")
+    if got.shape != tuple(shape):
+        raise CheckFailure(f"{function}: '{name}' has the wrong shape: got {got.shape}, expected {tuple(shape)}")
+    if dtype is not None and got.dtype != dtype:
+        raise CheckFailure(f"{function}: '{name}' has dtype {got.dtype}, expected {np.dtype(dtype)}")
+    return got
+
+
+def assert_close(
+    function: str, name: str, got, expected, *, rtol: float = VALUE_RTOL, atol: float = VALUE_ATOL,
+    dtype=np.float64, what: str = "expected",
+) -> None:
+    """Check ``got`` against ``expected`` entrywise: ``|got - expected| <= atol + rtol * |expected|``.
+
+    Args:
+        function: the student function being checked, e.g. "rnn_step_backward".
+        name: the output's name, e.g. "dWh".
+        got: the student's value.
+        expected: the correct value (array or Python float).
+        rtol, atol: tolerances (see tolerances.py).
+        dtype: required dtype of ``got`` (None to accept any numeric dtype).
+        what: how to call the expected value in feedback ("expected", "numerical gradient", ...).
+    """
+    if isinstance(expected, float):
+        if not isinstance(got, (float, int, np.floating, np.integer)) or isinstance(got, bool):
+            raise CheckFailure(f"{function}: '{name}' should be a float, got {describe_type(got)}")
+        got_f = float(got)
+        if not np.isfinite(got_f) or abs(got_f - expected) > atol + rtol * abs(expected):
+            raise CheckFailure(f"{function}: '{name}' is wrong: got {got_f!r}, {what} {expected!r}")
+        return
+    expected = np.asarray(expected)
+    got = assert_array(function, name, got, expected.shape, dtype)
+    if got.dtype.kind not in "biuf":
+        raise CheckFailure(f"{function}: '{name}' has non-real dtype {got.dtype}")
+    g = got.astype(np.float64)
+    e = expected.astype(np.float64)
+    if not np.all(np.isfinite(g)):
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(g))[0])
+        raise CheckFailure(f"{function}: '{name}' contains {g[bad]} at index {list(bad)}; {what} {e[bad]!r}"
+                           + _arrays(g, e, what))
+    err = np.abs(g - e)
+    allowed = atol + rtol * np.abs(e)
+    if np.all(err <= allowed):
+        return
+    worst = tuple(int(i) for i in np.unravel_index(np.argmax(err - allowed), err.shape)) if err.ndim else ()
+    rel = err / np.maximum(np.abs(e), np.finfo(np.float64).tiny)
+    wrong = int(np.sum(err > allowed))
+    raise CheckFailure(
+        f"{function}: '{name}' is wrong in {wrong} of {err.size} entries.\n"
+        f"  worst at index {list(worst)}: got {g[worst]!r}, {what} {e[worst]!r}\n"
+        f"  max abs error {err.max():.3g}, max rel error {rel.max():.3g} "
+        f"(allowed: |got - {what}| <= {atol:g} + {rtol:g} * |{what}|)" + _arrays(g, e, what)
+    )
+
+
+def _arrays(got: np.ndarray, expected: np.ndarray, what: str) -> str:
+    if got.size > SMALL:
+        return ""
+    return f"\n  got:\n{_indent(show(got))}\n  {what}:\n{_indent(show(expected))}"
+
+
+def _indent(text: str, by: str = "    ") -> str:
+    return "\n".join(by + line for line in text.splitlines())
+
+
+def assert_unchanged(function: str, before: dict, after: dict) -> None:
+    """Check that every argument (name -> array) is unchanged after the call."""
+    for name, old in before.items():
+        new = after.get(name)
+        if isinstance(old, np.ndarray):
+            if type(new) is not np.ndarray or new.shape != old.shape or not np.array_equal(new, old, equal_nan=True):
+                raise CheckFailure(f"{function}: modified its argument '{name}' in place; "
+                                   "functions must not change their inputs (work on copies)")

@@ -1,0 +1,81 @@
+"""What a check sees when the student's code does not give an answer.
+
+The same exceptions are raised whether the student's code runs in this process (a student checking
+their work) or in the sandboxed worker (the grader), so feedback reads the same in both places.
+"""
+
+from __future__ import annotations
+
+
+class StudentCodeError(Exception):
+    """Base of everything the student's code can cause instead of returning a value."""
+
+    kind = "error"
+
+    def __init__(self, function: str, message: str):
+        super().__init__(message)
+        self.function = function
+        self.message = message
+
+
+class NotImplementedYet(StudentCodeError):
+    """The function still raises the template's NotImplementedError."""
+
+    kind = "not implemented"
+
+    def __init__(self, function: str):
+        super().__init__(function, f"{function} is not implemented yet (it raises NotImplementedError)")
+
+
+class StudentException(StudentCodeError):
+    """The student's code raised an exception; ``traceback`` is trimmed to their own files."""
+
+    kind = "exception"
+
+    def __init__(self, function: str, type_name: str, message: str, traceback: str = "", during: str = "call"):
+        where = "importing the file that defines" if during == "import" else "calling"
+        text = f"your code raised {type_name} while {where} {function}: {message}"
+        if traceback:
+            text += "\n" + traceback.rstrip()
+        super().__init__(function, text)
+        self.type_name = type_name
+        self.during = during
+
+
+class StudentTimeout(StudentCodeError):
+    """The call did not finish within the time limit (the worker was killed)."""
+
+    kind = "timeout"
+
+    def __init__(self, function: str, seconds: float, earlier: bool = False):
+        text = (f"{function} timed out earlier in grading (limit {seconds:g} s); later calls are not retried"
+                if earlier else f"{function} did not finish within {seconds:g} s (infinite loop?) and was stopped")
+        super().__init__(function, text)
+
+
+class StudentCrash(StudentCodeError):
+    """The process running the student's code ended or broke the channel during the call."""
+
+    kind = "crash"
+
+    def __init__(self, function: str, detail: str):
+        super().__init__(function, f"the process running your code died while running {function} ({detail}); "
+                                   "look for os._exit, sys.exit, huge allocations or recursion")
+
+
+class MissingFile(StudentCodeError):
+    """The submission does not contain the file that should define the function."""
+
+    kind = "missing file"
+
+    def __init__(self, function: str, file: str):
+        super().__init__(function, f"{file} is missing from the submission, so {function} cannot be checked")
+
+
+class MissingFunction(StudentCodeError):
+    """The file exists but does not define the function."""
+
+    kind = "missing function"
+
+    def __init__(self, function: str, file: str):
+        super().__init__(function, f"{file} does not define a function named {function}")

@@ -1,0 +1,53 @@
+"""Worked examples: fixed inputs whose expected outputs ship with the public checks.
+
+An example is a function ``example(impl) -> {output name: value}`` that calls functions on
+``impl`` (a submission or the reference). The kit runs every example on the reference and stores
+the outputs in ``expected.npz`` next to the checks, so a student's public checks compare against
+real values without the reference code.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Callable
+
+from .compare import CheckFailure, assert_close
+
+Example = Callable[[object], dict]
+
+
+def worked_example(function: str):
+    """Mark ``example`` as a worked example of the student function ``function``."""
+
+    def mark(example: Example) -> Example:
+        example.function = function
+        return example
+
+    return mark
+
+
+def examples_of(module: ModuleType, function: str | None = None) -> list[Example]:
+    """The worked examples defined in ``module`` (of one ``function`` if given), in file order."""
+    found = [v for v in vars(module).values() if callable(v) and hasattr(v, "function")]
+    return [e for e in found if function is None or e.function == function]
+
+
+def assert_example(student, expected: dict, example: Example) -> None:
+    """The student's outputs on ``example`` equal the stored expected outputs."""
+    want = expected.get(example.__name__)
+    if want is None:
+        raise KeyError(f"no expected values for worked example {example.__name__!r}: rebuild expected.npz")
+    got = example(student)
+    for name, value in want.items():
+        assert_close(example.function, name, got.get(name), value, what="expected")
+
+
+def require_examples(student, expected: dict, examples: list[Example]) -> None:
+    """Gate of property checks: credit only when the function's worked examples are right (SPEC 8:
+    shapes, dtypes and unchanged inputs earn nothing for values that are wrong)."""
+    for example in examples:
+        try:
+            assert_example(student, expected, example)
+        except CheckFailure as exc:
+            raise CheckFailure(f"{example.function}: this property earns credit only once the worked example "
+                               f"{example.__name__} is right; fix that first.\n{exc}") from None

@@ -1,0 +1,52 @@
+"""Turn a failed check into feedback a student can act on.
+
+Layered like PrairieLearn's: what went wrong (not implemented / your code raised / timed out /
+wrong value), the output and expected vs got (from compare.py), and for public checks the minimal
+failing input Hypothesis shrank to. Hidden checks never show their inputs.
+"""
+
+from __future__ import annotations
+
+from .compare import CheckFailure
+from .errors import StudentCodeError
+
+MAX_FEEDBACK = 6000
+
+
+def failure_kind(exc: BaseException) -> str:
+    """A short label for grouping failures in reports: 'wrong value', 'timeout', 'exception', ..."""
+    if isinstance(exc, StudentCodeError):
+        return exc.kind
+    if isinstance(exc, CheckFailure):
+        return "wrong value"
+    if isinstance(exc, AssertionError):
+        return "wrong value"
+    return "exception"
+
+
+def _minimal_example(exc: BaseException) -> str:
+    notes = [n for n in getattr(exc, "__notes__", []) if isinstance(n, str)]
+    example = [n for n in notes if n.startswith(("Falsifying example", "Failing test case"))]
+    if not example:
+        return ""
+    text = example[0].split(":", 1)[1].strip()
+    return "Minimal failing input (shrunk by Hypothesis):\n" + text
+
+
+def describe(exc: BaseException, hidden: bool) -> str:
+    """The feedback text for a check that failed with ``exc``."""
+    if isinstance(exc, (CheckFailure, StudentCodeError)):
+        text = str(exc.args[0]) if exc.args else str(exc)
+    elif isinstance(exc, AssertionError):
+        text = f"wrong answer: {exc}"
+    else:
+        text = f"the check could not use your answer: {type(exc).__name__}: {exc}"
+    if hidden:
+        text += "\n(hidden check: its inputs are not shown; the public checks and the handout cover the same cases)"
+    else:
+        example = _minimal_example(exc)
+        if example:
+            text += "\n" + example
+    if len(text) > MAX_FEEDBACK:
+        text = text[:MAX_FEEDBACK] + "\n... (feedback truncated)"
+    return text

@@ -1,0 +1,139 @@
+"""The sandboxed worker: imports the student's files and calls their functions on request.
+
+Runs inside the sandbox (see sandbox.py), started as ``python -I worker.py`` with its current
+directory in a staged copy of the submission. It reads requests and answers on the two pipe fds
+named on its command line, using
+wire.py (plain data only). It holds no reference solution and no check: it only calls functions.
+Whatever student code does here (patch numpy, lie in ``__eq__``, print, exit) can only change the
+arrays it answers with; the trusted grader validates and compares them.
+"""
+
+import importlib.util
+import os
+import sys
+import traceback
+
+REQUESTS, REPLIES = int(sys.argv[1]), int(sys.argv[2])  # pipe fds inherited from the grader
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import numpy as np  # noqa: E402  (after sys.path is set)
+
+import wire  # noqa: E402
+
+STAGE = os.getcwd()
+sys.path.insert(0, STAGE)
+handles: dict = {}
+modules: dict = {}
+
+
+def keep(value) -> int:
+    number = len(handles) + 1
+    while number in handles:
+        number += 1
+    handles[number] = value
+    return number
+
+
+def resolve(number: int):
+    if number not in handles:
+        raise KeyError(f"unknown cache #{number}")
+    return handles[number]
+
+
+def student_traceback(exc: BaseException) -> str:
+    """The traceback of ``exc`` trimmed to frames in the student's own files."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(STAGE + os.sep)]
+    for f in frames:
+        f.filename = os.path.basename(f.filename)
+    lines = traceback.format_list(frames)
+    lines.extend(traceback.format_exception_only(type(exc), exc))
+    return "".join(lines)[-4000:]
+
+
+def load(module: str):
+    if module not in modules:
+        path = os.path.join(STAGE, module + ".py")
+        spec = importlib.util.spec_from_file_location(module, path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[module] = mod
+        try:
+            spec.loader.exec_module(mod)
+        except BaseException:
+            sys.modules.pop(module, None)
+            raise
+        modules[module] = mod
+    return modules[module]
+
+
+def call_one(request: dict, arrays: list) -> dict:
+    """Run one call; returns the reply values (never raises, whatever the student code does)."""
+    stage = "import"
+    try:
+        module = load(request["module"])
+        stage = "lookup"
+        function = getattr(module, request["fn"])
+        stage = "call"
+        args = wire.decode(request["args"], arrays, resolve)
+        kwargs = wire.decode(request["kwargs"], arrays, resolve)
+        value = function(*args, **kwargs)
+        reply = {"ok": True, "value": value}
+        if request.get("drop_last") and isinstance(value, (tuple, list)) and value:
+            reply["value"] = type(value)(list(value[:-1]) + [None])
+        elif request.get("keep_last") and isinstance(value, (tuple, list)) and value:
+            reply["value"] = type(value)(list(value[:-1]) + [wire.Handle(keep(value[-1]))])
+        if request.get("echo_args"):
+            reply["args_after"] = args
+            reply["kwargs_after"] = kwargs
+        return reply
+    except BaseException as exc:  # the student's code may raise anything, SystemExit included
+        return {
+            "ok": False,
+            "stage": stage,
+            "type": type(exc).__name__,
+            "not_implemented": isinstance(exc, NotImplementedError),
+            "message": str(exc)[:2000] if not isinstance(exc, RecursionError) else "maximum recursion depth exceeded",
+            "traceback": student_traceback(exc),
+        }
+
+
+def reply(header: dict, values: dict) -> None:
+    try:
+        wire.send_value(REPLIES, header, values, keep=keep)
+    except Exception as exc:  # e.g. a value too large or too deep to encode
+        wire.send_value(REPLIES, {"ok": False, "stage": "return", "type": type(exc).__name__,
+                                  "not_implemented": False, "message": f"could not send the result: {exc}",
+                                  "traceback": ""}, {})
+
+
+def main() -> None:
+    wire.send_value(REPLIES, {"ready": True, "pid": os.getpid(), "uid": os.getuid()}, {})
+    while True:
+        request, arrays = wire.recv(REQUESTS)
+        op = request.get("op")
+        if op == "call":
+            out = call_one(request, arrays)
+        elif op == "call_many":
+            out = {"ok": True, "results": [call_one(r, arrays) for r in request["calls"]]}
+        elif op == "import":
+            try:
+                load(request["module"])
+                out = {"ok": True}
+            except BaseException as exc:
+                out = {"ok": False, "stage": "import", "type": type(exc).__name__, "not_implemented": False,
+                       "message": str(exc)[:2000], "traceback": student_traceback(exc)}
+        elif op == "reset":
+            handles.clear()
+            out = {"ok": True}
+        elif op == "exit":
+            os._exit(0)
+        else:
+            out = {"ok": False, "stage": "protocol", "type": "ValueError", "not_implemented": False,
+                   "message": f"unknown op {op!r}", "traceback": ""}
+        header = {k: v for k, v in out.items() if k not in ("value", "args_after", "kwargs_after", "results")}
+        values = {k: out[k] for k in ("value", "args_after", "kwargs_after", "results") if k in out}
+        reply(header, values)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+"""Shared set-up for the kit's own tests."""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+# Deterministic like the grader: the same run every time, no example database on disk.
+settings.register_profile(
+    "kit",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=int(os.environ.get("KIT_MAX_EXAMPLES", "40")),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("kit")
