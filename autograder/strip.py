@@ -25,7 +25,10 @@ class StripError(ValueError):
 
 def _function_spans(source: str, filename: str) -> list[tuple[int, int, str]]:
     """(first line, last line, name) of every function in ``source``, 1-based, innermost last."""
-    tree = ast.parse(source, filename=filename)
+    try:
+        tree = ast.parse(source, filename=filename)
+    except SyntaxError as exc:
+        raise StripError(f"{filename}:{exc.lineno}: not valid Python: {exc.msg}") from None
     spans = [
         (node.lineno, node.end_lineno or node.lineno, node.name)
         for node in ast.walk(tree)

@@ -41,6 +41,7 @@ Typical use::
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 from hypothesis import strategies as st
@@ -455,6 +456,7 @@ def _cases(
         st.integers(*hidden),
     )
 
+    @functools.lru_cache(maxsize=None)
     def draw_case(dims: tuple[int, int, int, int]) -> st.SearchStrategy[RecurrentCase]:
         N, T, D, H = dims
         seq = () if step else (T,)
