@@ -119,14 +119,9 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
 
 
 def lstm_step_backward(dnext_h, dnext_c, cache):
-    """Backward pass of one LSTM time step.
+    """Backward pass of one LSTM time step (see lstm_step_forward for the equations).
 
-        dc      = dnext_c + dnext_h * o * (1 - tanh(next_c)^2)    (total gradient reaching next_c)
-        da_i    = dc * g * i * (1 - i)           da_f = dc * prev_c * f * (1 - f)
-        da_g    = dc * i * (1 - g^2)             da_o = dnext_h * tanh(next_c) * o * (1 - o)
-        da      = [da_i, da_f, da_g, da_o]      (N, 4H)
-        dx = da Wx^T,  dprev_h = da Wh^T,  dprev_c = dc * f,
-        dWx = x^T da,  dWh = prev_h^T da,  db = sum of da over the batch.
+    next_c reaches the loss twice: directly (dnext_c) and through next_h = o * tanh(next_c).
 
     Inputs:
     - dnext_h: upstream gradient with respect to next_h, shape (N, H)
@@ -209,7 +204,7 @@ def lstm_backward(dh, cache):
 
     Going backwards from t = T to 1, the gradient reaching h_t is dh[:, t] plus the gradient flowing
     back from step t + 1; the gradient reaching c_t is the one flowing back from step t + 1 (zero
-    after the last step). The weight gradients are summed over time. c0 is the constant 0, so there is
+    after the last step). The weights are shared by all time steps. c0 is the constant 0, so there is
     no gradient for it.
 
     Inputs:

@@ -92,12 +92,10 @@ def rnn_step_forward(x, prev_h, Wx, Wh, b, activation="tanh", alpha=0.0):
 
 
 def rnn_step_backward(dnext_h, cache):
-    """Backward pass of one RNN time step.
+    """Backward pass of one RNN time step (see rnn_step_forward for the equations).
 
-    With da = (1 - alpha) * dnext_h * f'(a), where f'(a) = 1 - tanh(a)^2 for tanh and (a > 0) for relu
-    (0 at a = 0):
-        dx = da Wx^T,  dprev_h = alpha * dnext_h + da Wh^T,
-        dWx = x^T da,  dWh = prev_h^T da,  db = sum of da over the batch.
+    Backpropagate through next_h = alpha * prev_h + (1 - alpha) * f(x Wx + prev_h Wh + b). Take the
+    derivative of relu at exactly 0 to be 0.
 
     Inputs:
     - dnext_h: upstream gradient of the loss with respect to next_h, shape (N, H)
@@ -174,7 +172,7 @@ def rnn_backward(dh, cache):
     """Backpropagation through time for a whole sequence, calling rnn_step_backward at each time step.
 
     Going backwards from t = T to 1, the gradient reaching h_t is dh[:, t] plus the gradient flowing
-    back from step t + 1 (zero after the last step); the weight gradients are summed over time.
+    back from step t + 1 (zero after the last step). The weights are shared by all time steps.
 
     Inputs:
     - dh: upstream gradients of the loss with respect to every hidden state h_1 .. h_T (not including

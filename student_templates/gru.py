@@ -105,17 +105,10 @@ def gru_step_forward(x, prev_h, Wx, Wh, b):
 
 
 def gru_step_backward(dnext_h, cache):
-    """Backward pass of one GRU time step.
+    """Backward pass of one GRU time step (see gru_step_forward for the equations).
 
-        da_g    = dnext_h * (1 - z) * (1 - g^2)
-        da_z    = dnext_h * (prev_h - g) * z * (1 - z)
-        d(r*h)  = da_g Wh_g^T
-        da_r    = d(r*h) * prev_h * r * (1 - r)
-        da      = [da_z, da_r, da_g]                                           (N, 3H)
-        dx      = da Wx^T
-        dprev_h = dnext_h * z + d(r*h) * r + [da_z, da_r] [Wh_z, Wh_r]^T
-        dWx     = x^T da,  dWh = [prev_h^T da_z, prev_h^T da_r, (r * prev_h)^T da_g],
-        db      = sum of da over the batch.
+    prev_h reaches next_h along four paths: directly (z * prev_h), through z, through r, and through
+    the recurrent product (r * prev_h) Wh_g.
 
     Inputs:
     - dnext_h: upstream gradient with respect to next_h, shape (N, H)
@@ -166,7 +159,7 @@ def gru_backward(dh, cache):
     """Backpropagation through time for a whole GRU sequence, calling gru_step_backward at each step.
 
     Going backwards from t = T to 1, the gradient reaching h_t is dh[:, t] plus the gradient flowing
-    back from step t + 1 (zero after the last step); the weight gradients are summed over time.
+    back from step t + 1 (zero after the last step). The weights are shared by all time steps.
 
     Inputs:
     - dh: upstream gradients of the loss with respect to every hidden state h_1 .. h_T (not including

@@ -82,7 +82,7 @@ def test_every_student_function_has_a_worked_example():
     assert wanted <= covered, f"no worked example for {sorted(wanted - covered)}"
 
 
-@pytest.mark.parametrize("manifest, example", _worked_examples())
+@pytest.mark.parametrize("manifest, example", list(_worked_examples()))
 def test_templates_import_and_reach_not_implemented(manifest, example):
     """On valid inputs (the worked examples), every template function gets as far as its stub."""
     templates = LocalSubmission(TEMPLATES, manifest.functions, prefix="_tpl_")

@@ -23,3 +23,15 @@ GRAD_ATOL = 1e-6
 #: A numerical gradient whose largest entry is below this is "trivially zero": the forward does not
 #: depend on that input, and a backward that matches it earns nothing (SPEC section 8).
 TRIVIAL_GRAD = 1e-7
+
+#: Least-squares optimality of an AR fit (sequences, ``fit_ar``): with X the design matrix
+#: [1, y[t-1], ..., y[t-p]] and r the residuals of the student's coefficients, every entry of X^T r
+#: must be at most this times its scale sum_t |X[t, k]| * max_t |y[t]| (X^T r = 0 are the normal
+#: equations). Any backward-stable solver (lstsq/QR/SVD, and the normal equations solved with
+#: ``np.linalg.solve``, which are backward stable for the system X^T X b = X^T y) leaves X^T r at
+#: roundoff, ~u per unit of scale: measured <= 5e-16 over 3000 ``ar_series`` draws (T <= 80, p <= 3,
+#: cond(X) <= 220). Adding 1e-8 to any one coefficient of the exact fit moves some entry by at
+#: least 4.5e-10 of its scale (measured over 1000 draws), so 1e-10 keeps five orders of headroom
+#: over roundoff and still rejects coefficients off by more than ~2e-9 (a missing intercept leaves
+#: ~1e-2).
+LSTSQ_ORTHOGONALITY = 1e-10

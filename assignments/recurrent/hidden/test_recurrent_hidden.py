@@ -46,11 +46,12 @@ BACKWARD_OUTPUTS = [(f, o) for f, (_, outs) in MIXED.items() for o in outs]
 @pytest.mark.parametrize("function,regime", list(REGIMES), ids=[f"{f}-{r}" for f, r in REGIMES])
 def test_forward_matches_reference(student, reference, function, regime):
     """outputs match the reference ({regime})"""
-    for_all(REGIMES[function, regime], lambda case: rc.forward_matches(student, reference, case))
+    for_all(REGIMES[function, regime], lambda case: rc.forward_matches(student, reference, case), shrink=False)
 
 
 @check("{function}", points=1, hidden=True)
 @pytest.mark.parametrize("function,output", BACKWARD_OUTPUTS, ids=[f"{f}-{o}" for f, o in BACKWARD_OUTPUTS])
 def test_backward_matches_reference(student, reference, function, output):
     """{output} matches the reference"""
-    for_all(MIXED[function][0], lambda case: rc.backward_output_matches(student, reference, case, output))
+    for_all(MIXED[function][0], lambda case: rc.backward_output_matches(student, reference, case, output),
+            shrink=False)

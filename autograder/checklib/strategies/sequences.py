@@ -129,6 +129,7 @@ def window_params(
     max_window: int = 6,
     max_horizon: int = 4,
     max_stride: int = 3,
+    min_stride: int = 1,
     features: int | None = None,
     integer: bool = False,
     max_abs: float = 100.0,
@@ -138,17 +139,21 @@ def window_params(
     Args:
         max_len: largest series length T (at least 2, the shortest valid series).
         max_window, max_horizon, max_stride: upper bounds (each >= 1) on window, horizon, stride.
+        min_stride: lower bound on stride, 1 <= min_stride <= max_stride (2 for strided windows only).
         features, integer, max_abs: as for ``series``.
 
     Generates:
         ``(series, window, horizon, stride)``: series of shape (T,) or (T, F) with
         ``window + horizon <= T <= max_len``; window, horizon, stride Python ints >= 1 (window is
-        also at most max_len - 1 and horizon at most max_len - window).
+        also at most max_len - 1, horizon at most max_len - window, and
+        ``min_stride <= stride <= max_stride``).
     """
     _check_int("max_len", max_len, 2)
     _check_int("max_window", max_window, 1)
     _check_int("max_horizon", max_horizon, 1)
     _check_int("max_stride", max_stride, 1)
+    _check_int("min_stride", min_stride, 1)
+    _check_order("min_stride", min_stride, "max_stride", max_stride)
     _check_features(features)
     _check_positive_float("max_abs", max_abs)
     series(features=features, integer=integer, max_abs=max_abs)  # validates the shared arguments
@@ -157,7 +162,7 @@ def window_params(
     def draw_params(draw):
         window = draw(st.integers(1, min(max_window, max_len - 1)))
         horizon = draw(st.integers(1, min(max_horizon, max_len - window)))
-        stride = draw(st.integers(1, max_stride))
+        stride = draw(st.integers(min_stride, max_stride))
         s = draw(
             series(
                 min_len=window + horizon,
