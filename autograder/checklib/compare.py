@@ -73,7 +73,7 @@ def assert_close(
     e = expected.astype(np.float64)
     if not np.all(np.isfinite(g)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(g))[0])
-        raise CheckFailure(f"{function}: '{name}' contains {g[bad]} at index {list(bad)}; {what} {e[bad]!r}"
+        raise CheckFailure(f"{function}: '{name}' contains {float(g[bad])} at index {list(bad)}; {what} {float(e[bad])!r}"
                            + _arrays(g, e, what))
     err = np.abs(g - e)
     allowed = atol + rtol * np.abs(e)
@@ -84,7 +84,7 @@ def assert_close(
     wrong = int(np.sum(err > allowed))
     raise CheckFailure(
         f"{function}: '{name}' is wrong in {wrong} of {err.size} entries.\n"
-        f"  worst at index {list(worst)}: got {g[worst]!r}, {what} {e[worst]!r}\n"
+        f"  worst at index {list(worst)}: got {float(g[worst])!r}, {what} {float(e[worst])!r}\n"
         f"  max abs error {err.max():.3g}, max rel error {rel.max():.3g} "
         f"(allowed: |got - {what}| <= {atol:g} + {rtol:g} * |{what}|)" + _arrays(g, e, what)
     )

@@ -26,11 +26,15 @@ def failure_kind(exc: BaseException) -> str:
 
 def _minimal_example(exc: BaseException) -> str:
     notes = [n for n in getattr(exc, "__notes__", []) if isinstance(n, str)]
-    example = [n for n in notes if n.startswith(("Falsifying example", "Failing test case"))]
+    example = [n for n in notes if n.startswith(("Falsifying", "Failing"))]
     if not example:
         return ""
-    text = example[0].split(":", 1)[1].strip()
-    return "Minimal failing input (shrunk by Hypothesis):\n" + text
+    head, text = example[0].split(":", 1)
+    text = text.strip()
+    if text.startswith("run(") and text.endswith(")"):  # for_all's wrapper: show just the case
+        text = text[len("run("):-1].strip().rstrip(",").removeprefix("case=")
+    label = "Failing input (fixed case)" if "explicit" in head else "Minimal failing input (shrunk by Hypothesis)"
+    return f"{label}:\n{text}"
 
 
 def describe(exc: BaseException, hidden: bool) -> str:

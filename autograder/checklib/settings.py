@@ -39,16 +39,17 @@ def _input_independent(exc: Exception) -> bool:
     return isinstance(exc, (NotImplementedYet, MissingFile, MissingFunction, StudentTimeout, StudentCrash))
 
 
-def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = True) -> None:
+def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = True, first: tuple = ()) -> None:
     """Run ``body(case)`` on cases drawn from ``strategy`` under the grading profile.
 
     Lets a check do its once-only work (a gate, a lookup) before Hypothesis starts, and keeps
     fixtures out of ``@given``. The minimal failing case is reported as ``case=...``. A failure
     that no input can change (not implemented, missing file, timeout, crash) stops at once instead
     of being shrunk. ``shrink=False`` (hidden checks, whose inputs are never shown) reports the first
-    failing case as found, which saves seconds per failing check.
+    failing case as found, which saves seconds per failing check. ``first`` are small fixed cases
+    tried before any generated one: a bug they show is reported on them at once, with no shrinking.
     """
-    from hypothesis import Phase, given
+    from hypothesis import Phase, example, given
 
     phases = list(Phase) if shrink else [Phase.explicit, Phase.reuse, Phase.generate]
 
@@ -62,6 +63,9 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
             if _input_independent(exc):
                 raise _Abort(exc) from None
             raise
+
+    for case in reversed(first):
+        run = example(case=case)(run)
 
     try:
         run()

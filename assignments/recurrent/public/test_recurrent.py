@@ -31,6 +31,9 @@ CASES_OF = {
 }
 #: A generic case per forward: the gate of the gradient checks (see rc.depends_on_every_input).
 GATE_CASE = {case.forward_name: case for name, case in CASES.items() if "relu" not in name}
+#: The worked cases of each forward: tried first by every Hypothesis check, so a bug they show is
+#: reported at once on a small, fixed input (no shrinking needed).
+FIRST = {f: tuple(c for c in CASES.values() if c.forward_name == f) for f in CASES_OF}
 GRADIENTS = [(f.replace("_forward", "_backward"), "d" + arg)
              for f, case in GATE_CASE.items() for arg in case.arg_names]
 
@@ -52,7 +55,8 @@ def test_gradient_matches_numerical(student, function, output):
     """{output} agrees with the numerical gradient of your forward"""
     forward = _forward_of(function)
     rc.depends_on_every_input(student, GATE_CASE[forward])
-    for_all(CASES_OF[forward], lambda case: rc.gradient_consistent(student, case, output), max_examples=8)
+    for_all(CASES_OF[forward], lambda case: rc.gradient_consistent(student, case, output), max_examples=8,
+            first=FIRST[forward])
 
 
 @check("{function}", points=0.5)
@@ -60,7 +64,7 @@ def test_gradient_matches_numerical(student, function, output):
 def test_outputs_have_spec_shapes(student, expected, function):
     """forward and backward return float64 arrays of SPEC's shapes"""
     require_examples(student, expected, examples_for(function))
-    for_all(CASES_OF[function], lambda case: rc.outputs_well_formed(student, case))
+    for_all(CASES_OF[function], lambda case: rc.outputs_well_formed(student, case), first=FIRST[function])
 
 
 @check("{function}", points=0.5)
@@ -68,7 +72,8 @@ def test_outputs_have_spec_shapes(student, expected, function):
 def test_arguments_unchanged(student, expected, function):
     """forward and backward leave their arguments unchanged"""
     require_examples(student, expected, examples_for(function))
-    for_all(CASES_OF[function], lambda case: rc.leaves_arguments_unchanged(student, case))
+    for_all(CASES_OF[function], lambda case: rc.leaves_arguments_unchanged(student, case),
+            first=FIRST[function])
 
 
 @check("{function}", points=0.5)
@@ -76,7 +81,8 @@ def test_arguments_unchanged(student, expected, function):
 def test_backward_repeatable(student, expected, function):
     """two calls on one cache give the same gradients"""
     require_examples(student, expected, examples_for(function))
-    for_all(CASES_OF[_forward_of(function)], lambda case: rc.backward_repeatable(student, case))
+    for_all(CASES_OF[_forward_of(function)], lambda case: rc.backward_repeatable(student, case),
+            first=FIRST[_forward_of(function)])
 
 
 @check("{function}", points=0.5)
@@ -84,7 +90,7 @@ def test_backward_repeatable(student, expected, function):
 def test_sequence_equals_repeated_steps(student, expected, function):
     """equals your step function applied at every time step"""
     require_examples(student, expected, examples_for(function))
-    for_all(CASES_OF[function], lambda case: rc.sequence_matches_steps(student, case))
+    for_all(CASES_OF[function], lambda case: rc.sequence_matches_steps(student, case), first=FIRST[function])
 
 
 @check("{function}", points=0.5)

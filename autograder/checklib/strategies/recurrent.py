@@ -224,6 +224,9 @@ class RecurrentCase:
     def max_abs_preactivation(self) -> float:
         return float(np.max(np.abs(self.preactivations()), initial=0.0))
 
+    def _repr_pretty_(self, printer, cycle) -> None:  # Hypothesis' failing-example printer uses this
+        printer.text(repr(self))
+
     def __repr__(self) -> str:
         sizes = f"N={self.N}" + ("" if self.step else f", T={self.T}") + f", D={self.D}, H={self.H}"
         if self.model == "rnn":
@@ -415,15 +418,21 @@ def _check_rnn(activations, min_alpha, max_alpha, avoid_relu_kink) -> tuple[str,
 # Building blocks
 
 
-def _array(shape: tuple[int, ...], bound: float = 1.0) -> st.SearchStrategy[np.ndarray]:
-    # Hypothesis draws a seed; numpy fills the array from it with independent uniform entries. Every
-    # entry differs (so a transposed or swapped weight block shows up), drawing costs microseconds
-    # instead of ~5 ms per case, and a failure still shrinks: sizes to their minimum, seeds to 0.
-    return st.integers(0, 2**32 - 1).map(lambda seed: np.random.default_rng(seed).uniform(-bound, bound, shape))
+#: Cases draw one seed from this many; numpy fills every array of the case from it.
+SEEDS = 1000
 
 
-def _zeros(shape: tuple[int, ...]) -> st.SearchStrategy[np.ndarray]:
-    return st.builds(np.zeros, st.just(shape))
+def _arrays(seed: int, shapes: dict, zero: tuple = ()) -> dict:
+    """Arrays of the given shapes (name -> (shape, bound)) filled from one seed, independent uniform
+    entries in [-bound, bound] (names in ``zero`` get zeros). Every entry differs, so a transposed or
+    swapped weight block shows up; drawing costs microseconds; and a failing case shrinks in a few
+    dozen steps (sizes to their minimum, the seed towards 0) instead of hundreds."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for name, (shape, bound) in shapes.items():
+        values = rng.uniform(-bound, bound, shape)
+        out[name] = np.zeros(shape) if name in zero else values
+    return out
 
 
 def _cases(
@@ -457,23 +466,27 @@ def _cases(
     def draw_case(dims: tuple[int, int, int, int]) -> st.SearchStrategy[RecurrentCase]:
         N, T, D, H = dims
         seq = () if step else (T,)
-        state = _zeros((N, H)) if zero_initial_state else _array((N, H))
         lstm_step = step and model == "lstm"
+        shapes = {
+            "x": ((N, *seq, D), 1.0), "h0": ((N, H), 1.0), "Wx": ((D, G * H), 1.0), "Wh": ((H, G * H), 1.0),
+            "b": ((G * H,), 1.0), "dh": ((N, *seq, H), 1.0),
+        }
+        if lstm_step:
+            shapes.update(prev_c=((N, H), 2.0), dc=((N, H), 1.0))
+        zero = ("h0", "prev_c") if zero_initial_state else ()
         fields = {
-            "x": _array((N, *seq, D)),
-            "h0": state,
-            "Wx": _array((D, G * H)),
-            "Wh": _array((H, G * H)),
-            "b": _array((G * H,)),
-            "dh": _array((N, *seq, H)),
-            "prev_c": (_zeros((N, H)) if zero_initial_state else _array((N, H), 2.0)) if lstm_step else st.none(),
-            "dc": _array((N, H)) if lstm_step else st.none(),
+            "seed": st.integers(0, SEEDS - 1),
             "activation": st.sampled_from(activations) if model == "rnn" else st.none(),
             "alpha": st.floats(*alphas) if alphas[1] > 0 else st.just(0.0),
         }
-        return st.tuples(st.fixed_dictionaries(fields), targets).map(
-            lambda drawn: _finish(RecurrentCase(model=model, step=step, **drawn[0]), drawn[1], avoid_relu_kink)
-        )
+
+        def build(drawn):
+            values, target = drawn
+            arrays = _arrays(values.pop("seed"), shapes, zero)
+            case = RecurrentCase(model=model, step=step, **arrays, **values)
+            return _finish(case, target, avoid_relu_kink)
+
+        return st.tuples(st.fixed_dictionaries(fields), targets).map(build)
 
     return (
         sizes.flatmap(draw_case)
