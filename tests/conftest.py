@@ -4,6 +4,10 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+# tests/hostile/ holds hostile submissions (test_hostile.py builds and grades them): never collect
+# or import anything there.
+collect_ignore = ["hostile"]
+
 # Deterministic like the grader: the same run every time, no example database on disk.
 settings.register_profile(
     "kit",

@@ -28,8 +28,11 @@ def make_case(model, step, *, N=2, T=3, D=3, H=2, seed=0, activation="tanh", alp
 CASES = {
     "rnn_step_tanh": make_case("rnn", True, seed=1),
     "rnn_step_relu_leaky": make_case("rnn", True, seed=2, activation="relu", alpha=0.3, scale=1.0),
+    "rnn_step_tanh_leaky": make_case("rnn", True, seed=9, alpha=0.4),
     "rnn_tanh": make_case("rnn", False, seed=3),
-    "rnn_relu_leaky": make_case("rnn", False, seed=4, activation="relu", alpha=0.5, scale=1.0),
+    "rnn_tanh_leaky": make_case("rnn", False, seed=10, alpha=0.6),
+    # seed 5: 5 of its 12 pre-activations are negative (seed 4 had none, so relu was never cut off)
+    "rnn_relu_leaky": make_case("rnn", False, seed=5, activation="relu", alpha=0.5, scale=1.0),
     "lstm_step": make_case("lstm", True, seed=5),
     "lstm": make_case("lstm", False, seed=6),
     "gru_step": make_case("gru", True, seed=7),

@@ -59,21 +59,23 @@ def test_gradient_matches_numerical(student, function, output):
             first=FIRST[forward])
 
 
-@check("{function}", points=0.5)
-@pytest.mark.parametrize("function", FORWARDS)
+@check("{function}", points=0.25)
+@pytest.mark.parametrize("function", FORWARDS + BACKWARDS)
 def test_outputs_have_spec_shapes(student, expected, function):
-    """forward and backward return float64 arrays of SPEC's shapes"""
+    """returns float64 arrays of SPEC's shapes"""
     require_examples(student, expected, examples_for(function))
-    for_all(CASES_OF[function], lambda case: rc.outputs_well_formed(student, case), first=FIRST[function])
+    forward, part = _forward_of(function), ("backward" if function in BACKWARDS else "forward")
+    for_all(CASES_OF[forward], lambda case: rc.outputs_well_formed(student, case, part), first=FIRST[forward])
 
 
-@check("{function}", points=0.5)
-@pytest.mark.parametrize("function", FORWARDS)
+@check("{function}", points=0.25)
+@pytest.mark.parametrize("function", FORWARDS + BACKWARDS)
 def test_arguments_unchanged(student, expected, function):
-    """forward and backward leave their arguments unchanged"""
+    """leaves its arguments unchanged"""
     require_examples(student, expected, examples_for(function))
-    for_all(CASES_OF[function], lambda case: rc.leaves_arguments_unchanged(student, case),
-            first=FIRST[function])
+    forward, part = _forward_of(function), ("backward" if function in BACKWARDS else "forward")
+    for_all(CASES_OF[forward], lambda case: rc.leaves_arguments_unchanged(student, case, part),
+            first=FIRST[forward])
 
 
 @check("{function}", points=0.5)
