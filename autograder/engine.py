@@ -7,19 +7,24 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
+import os
 import shutil
 import sys
 import traceback
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase
+from hypothesis import settings as hypothesis_settings
 
 from . import __version__
 from . import manifest as manifests
 from .checklib.feedback import describe, failure_kind
 from .checklib.local import LocalSubmission
 from .checklib.pytest_plugin import REFERENCE, SUBMISSION, item_info
+from .checklib.settings import PROFILE
 from .paths import KIT_ROOT, SOLUTIONS
 from .remote import RemoteSubmission
 from .results import CheckResult, Results, grader_failure
@@ -36,18 +41,33 @@ ISOLATION_TEXT = {
 class Collector:
     """pytest plugin that turns check outcomes into ``Results`` entries."""
 
-    def __init__(self, results: Results, manifest: manifests.Manifest, submission, reference):
+    def __init__(self, results: Results, manifest: manifests.Manifest, submission, reference,
+                 max_examples: int | None = None):
         self.results = results
         self.manifest = manifest
         self.submission = submission
         self.reference = reference
+        self.max_examples = max_examples
         self.entries: dict[str, CheckResult] = {}
         self.errors: list[str] = []
 
+    @pytest.hookimpl(trylast=True)  # after the checks' plugin has loaded the grading profile
     def pytest_configure(self, config) -> None:
+        # Python's own traceback format for failures: pytest's default re-parses the source of
+        # every frame, which dominates the grading time of a wrong submission.
+        config.option.tbstyle = "native"
         config.stash[SUBMISSION] = self.submission
         if self.reference is not None:
             config.stash[REFERENCE] = self.reference
+        # The grading profile without Hypothesis's "explain" phase: it only adds notes to a failure
+        # (which feedback does not show) and takes 90% of the time spent on a wrong answer (a
+        # minute or more for a subtly wrong backward), so a grading's time stays bounded.
+        overrides = {"phases": tuple(p for p in Phase if p is not Phase.explain)}
+        if self.max_examples is not None:
+            overrides["max_examples"] = self.max_examples
+        hypothesis_settings.register_profile(PROFILE + "-grading", hypothesis_settings.get_profile(PROFILE),
+                                             **overrides)
+        hypothesis_settings.load_profile(PROFILE + "-grading")
 
     def pytest_collection_modifyitems(self, session, config, items) -> None:
         hidden_dirs = {p.parent for p in self.manifest.hidden_checks}
@@ -90,10 +110,11 @@ class Collector:
 
 
 def run_checks(manifest: manifests.Manifest, submission, reference, results: Results,
-               check_files: list[Path] | None = None) -> Collector:
-    """Run ``check_files`` (default: all of the manifest's) against ``submission`` into ``results``."""
+               check_files: list[Path] | None = None, max_examples: int | None = None) -> Collector:
+    """Run ``check_files`` (default: all of the manifest's) against ``submission`` into ``results``
+    (``max_examples`` overrides the grading profile's Hypothesis examples per check)."""
     files = check_files if check_files is not None else [*manifest.public_checks, *manifest.hidden_checks]
-    collector = Collector(results, manifest, submission, reference)
+    collector = Collector(results, manifest, submission, reference, max_examples)
     if str(KIT_ROOT) not in sys.path:
         sys.path.insert(0, str(KIT_ROOT))
     args = [str(f) for f in files] + [
@@ -109,9 +130,25 @@ def run_checks(manifest: manifests.Manifest, submission, reference, results: Res
     return collector
 
 
+def private_paths() -> tuple[Path, ...]:
+    """What a worker must not read: everything at the top of the kit (reference, checks, examples,
+    .git, ...) except the Python environment the worker runs in."""
+    needed = [Path(os.path.realpath(p)) for p in (sys.prefix, sys.base_prefix)]
+    out = []
+    for entry in sorted(KIT_ROOT.iterdir()):
+        real = Path(os.path.realpath(entry))
+        if not any(n == real or n.is_relative_to(real) for n in needed):
+            out.append(entry)
+    return tuple(out)
+
+
 def grade(assignment: str, submission_path: Path, output: Path, *, isolation: str | None = None,
-          limits: Limits | None = None) -> Results:
+          limits: Limits | None = None, call_timeout_s: float | None = None,
+          max_examples: int | None = None) -> Results:
     """Grade ``submission_path`` for ``assignment`` and write ``output`` (always, whatever happens).
+
+    ``call_timeout_s`` and ``max_examples`` override the manifest's time limit per call and the
+    grading profile's Hypothesis examples per check (the kit's own tests use them to grade faster).
 
     Raises:
         ManifestError: unknown assignment; SubmissionError: unreadable submission path.
@@ -123,17 +160,21 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
     worker = None
     try:
         limits = limits or Limits(call_timeout_s=manifest.call_timeout_s, memory_mb=manifest.memory_mb)
-        worker = Worker(stage.folder, limits, level=isolation)
+        if call_timeout_s is not None:
+            limits = dataclasses.replace(limits, call_timeout_s=call_timeout_s)
+        worker = Worker(stage.folder, limits, level=isolation, private_paths=private_paths())
         worker.start()
         submission = RemoteSubmission(worker, manifest.functions, stage.present, limits.call_timeout_s)
         reference = LocalSubmission(SOLUTIONS, manifest.functions, prefix="_reference_")
-        collector = run_checks(manifest, submission, reference, results)
+        collector = run_checks(manifest, submission, reference, results, max_examples=max_examples)
         isolation_used = worker.level
         lines = [f"{manifest.title}: {results.score:g} / {results.max_score:g} points."]
         lines += [f"Note: {n}" for n in stage.notes]
         lines.append(f"Your code ran in {ISOLATION_TEXT.get(isolation_used, isolation_used)}.")
         results.output = "\n".join(lines)
         results.extra.update(isolation=isolation_used, kit_version=__version__)
+        if call_timeout_s is not None or max_examples is not None:
+            results.extra["overrides"] = {"call_timeout_s": call_timeout_s, "max_examples": max_examples}
         if collector.errors:
             results.extra["grader_error"] = "\n".join(collector.errors)[-20000:]
         if not results.tests:
@@ -147,6 +188,7 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
     finally:
         if worker is not None:
             worker.close()
-        shutil.rmtree(stage.folder, ignore_errors=True)
+        with contextlib.suppress(Exception):  # e.g. RecursionError on a folder nested very deep
+            shutil.rmtree(stage.folder, ignore_errors=True)
     results.write(output)
     return results

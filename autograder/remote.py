@@ -10,14 +10,16 @@ submission short and, since check order is fixed, deterministic.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from . import wire
 from .checklib.errors import (
-    MissingFile, MissingFunction, NotImplementedYet, StudentCrash, StudentException, StudentTimeout,
+    MissingFile, MissingFunction, NotImplementedYet, StudentCodeError, StudentCrash, StudentException,
+    StudentTimeout,
 )
 from .sandbox import Worker, WorkerDied, WorkerTimeout
 
-IMPORT_TIMEOUT_S = 20.0
+IMPORT_TIMEOUTS = 4  # importing a file may take this many call time limits (20 s by default)
 
 
 class RemoteSubmission:
@@ -27,7 +29,7 @@ class RemoteSubmission:
         worker: the sandboxed worker (started on first use).
         functions: function name -> file name.
         present: the student files that were found and staged.
-        call_timeout_s: wall-clock limit per call.
+        call_timeout_s: wall-clock limit per call (importing a file gets IMPORT_TIMEOUTS of them).
     """
 
     def __init__(self, worker: Worker, functions: dict[str, str], present: set[str], call_timeout_s: float):
@@ -35,30 +37,44 @@ class RemoteSubmission:
         self.functions = dict(functions)
         self.present = set(present)
         self.call_timeout_s = call_timeout_s
-        self._broken: dict[str, Exception] = {}  # function or file -> the failure that stopped it
+        self.import_timeout_s = IMPORT_TIMEOUTS * call_timeout_s
+        # function or file -> makes the error its later calls raise (a fresh one each time: an
+        # exception object raised again keeps growing its traceback, and pytest formats all of it)
+        self._broken: dict[str, Callable[[str], StudentCodeError]] = {}
         self._imported_in: dict[str, int] = {}  # file -> worker generation that imported it
+        self._cache_makers: set[str] = set()  # functions whose returned caches the worker holds
 
     def __repr__(self) -> str:
         return "<submission>"
 
     # ---------------------------------------------------------------- plumbing
 
+    def _raise_if_broken(self, key: str, name: str) -> None:
+        if key in self._broken:
+            raise self._broken[key](name)
+
+    def _import_timeout(self, name: str, file: str) -> StudentTimeout:
+        error = StudentTimeout(name, self.import_timeout_s)
+        error.message = (f"importing {file} did not finish within {self.import_timeout_s:g} s (a loop or a wait "
+                         f"at the top level of the file?), so {name} was not called")
+        error.args = (error.message,)
+        return error
+
     def _ensure_imported(self, name: str) -> str:
         file = self.functions[name]
         if file not in self.present:
             raise MissingFile(name, file)
-        if file in self._broken:
-            raise self._broken[file]
+        self._raise_if_broken(file, name)
         if not self.worker.alive or self._imported_in.get(file) != self.worker.generation:
             try:
-                header, _ = self.worker.request({"op": "import", "module": Path(file).stem}, {}, IMPORT_TIMEOUT_S)
+                header, _ = self.worker.request({"op": "import", "module": Path(file).stem}, {},
+                                                self.import_timeout_s)
             except WorkerTimeout:
-                self._broken[file] = StudentTimeout(name, IMPORT_TIMEOUT_S)
-                self._broken[file].message = f"importing {file} did not finish within {IMPORT_TIMEOUT_S:g} s"
-                raise self._broken[file] from None
+                self._broken[file] = lambda fn: self._import_timeout(fn, file)
+                raise self._broken[file](name) from None
             except WorkerDied as exc:
-                self._broken[file] = StudentCrash(name, f"while importing {file}: {exc}")
-                raise self._broken[file] from None
+                self._broken[file] = lambda fn, detail=str(exc): StudentCrash(fn, f"while importing {file}: {detail}")
+                raise self._broken[file](name) from None
             if not header.get("ok"):
                 raise StudentException(name, str(header.get("type")), str(header.get("message")),
                                        str(header.get("traceback", "")), during="import")
@@ -87,19 +103,22 @@ class RemoteSubmission:
                 self._tag(v)
         return value
 
+    def _failed(self, name: str, exc: Exception, timeout: float) -> StudentCodeError:
+        """The error of a call that timed out or killed the worker; later calls fail at once."""
+        if isinstance(exc, WorkerTimeout):
+            self._broken[name] = lambda fn: StudentTimeout(fn, timeout, earlier=True)
+            return StudentTimeout(name, timeout)
+        self._broken[name] = lambda fn, detail=str(exc): StudentCrash(fn, f"{detail}; not retried")
+        return StudentCrash(name, str(exc))
+
     def _request(self, name: str, header: dict, values: dict, timeout: float):
-        if name in self._broken:
-            raise self._broken[name]
+        self._raise_if_broken(name, name)
         self._ensure_imported(name)
         self._check_handles(name, values)
         try:
             reply, arrays = self.worker.request(header, values, timeout)
-        except WorkerTimeout:
-            self._broken[name] = StudentTimeout(name, timeout, earlier=True)
-            raise StudentTimeout(name, timeout) from None
-        except WorkerDied as exc:
-            self._broken[name] = StudentCrash(name, f"{exc}; not retried")
-            raise StudentCrash(name, str(exc)) from None
+        except (WorkerTimeout, WorkerDied) as exc:
+            raise self._failed(name, exc, timeout) from None
         return reply, arrays
 
     def _outcome(self, name: str, reply: dict, arrays: list, key: str = "value"):
@@ -111,9 +130,21 @@ class RemoteSubmission:
             raise StudentException(name, str(reply.get("type")), str(reply.get("message")),
                                    str(reply.get("traceback", "")))
         try:
-            return self._tag(wire.decode(reply.get(key, {"t": "none"}), arrays))
+            value = self._tag(wire.decode(reply.get(key, {"t": "none"}), arrays))
         except wire.ChannelError as exc:
             raise StudentCrash(name, f"it sent back something that is not plain data: {exc}") from None
+        if key == "value" and self._has_handle(value):
+            self._cache_makers.add(name)
+        return value
+
+    def _has_handle(self, value) -> bool:
+        if isinstance(value, wire.Handle):
+            return True
+        if isinstance(value, (tuple, list)):
+            return any(self._has_handle(v) for v in value)
+        if isinstance(value, dict):
+            return any(self._has_handle(v) for v in value.values())
+        return False
 
     def _header(self, name: str, **extra) -> dict:
         header = {"op": "call", "module": Path(self.functions[name]).stem, "fn": name,
@@ -147,19 +178,14 @@ class RemoteSubmission:
             h["kwargs"] = wire.encode({}, blobs)
             header["calls"].append(h)
         header["blobs"] = [len(b) for b in blobs]
-        if name in self._broken:
-            raise self._broken[name]
+        self._raise_if_broken(name, name)
         self._ensure_imported(name)
         timeout = self.call_timeout_s + 0.05 * len(calls)
         try:
-            self.worker.send_raw(header, blobs)
+            self.worker.send_raw(header, blobs, timeout)
             reply, arrays = self.worker.receive(timeout)
-        except WorkerTimeout:
-            self._broken[name] = StudentTimeout(name, timeout, earlier=True)
-            raise StudentTimeout(name, timeout) from None
-        except WorkerDied as exc:
-            self._broken[name] = StudentCrash(name, f"{exc}; not retried")
-            raise StudentCrash(name, str(exc)) from None
+        except (WorkerTimeout, WorkerDied) as exc:
+            raise self._failed(name, exc, timeout) from None
         try:
             results = wire.decode(reply.get("results", {"t": "none"}), arrays)
         except wire.ChannelError as exc:
@@ -182,12 +208,18 @@ class RemoteSubmission:
         return self._tag(r.get("value"))
 
     def reset(self) -> None:
-        """Drop the worker's cached objects (called between checks)."""
+        """Drop the worker's cached objects (called between checks). Dropping them may run the
+        student's code (``__del__``); if that hangs or crashes, the functions that returned those
+        objects are blamed and not called again."""
+        makers, self._cache_makers = self._cache_makers, set()
         if self.worker.alive:
             try:
                 self.worker.request({"op": "reset"}, {}, self.call_timeout_s)
-            except (WorkerTimeout, WorkerDied):
-                pass
+            except (WorkerTimeout, WorkerDied) as exc:
+                what = "did not finish" if isinstance(exc, WorkerTimeout) else "failed"
+                for name in makers:
+                    self._broken[name] = lambda fn, detail=f"freeing the cache it returned {what} ({exc}); not retried": \
+                        StudentCrash(fn, detail)
 
     def __getattr__(self, name: str):
         if name.startswith("_") or name not in self.__dict__.get("functions", {}):

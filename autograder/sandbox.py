@@ -2,23 +2,33 @@
 
 Isolation layers, strongest available first (the choice is reported in results.json):
 
-- ``bwrap``: bubblewrap with every namespace unshared (no network, own pid space), a filesystem
-  view of only the system's /usr, the Python environment, the worker's two files and the staged
-  submission; run as an unprivileged uid when the grader is root.
-- ``uid``: no bubblewrap; the worker runs as an unprivileged uid (the grader must be root).
+- ``bwrap``: bubblewrap with every namespace unshared (no network, own pid space, no nested user
+  namespaces), a read-only filesystem view of only the system's /usr, the Python environment, the
+  worker's two files and the staged submission, plus a 16 MiB /tmp; run as an unprivileged uid
+  when the grader is root.
+- ``uid``: no bubblewrap; the worker runs as an unprivileged uid (the grader must be root). It sees
+  the machine's filesystem, so the kit's private folders (``private_paths``) are made unreadable to
+  other users first, and files it leaves in /tmp, /var/tmp and /dev/shm are deleted at the end.
 - ``process``: neither; a separate process with rlimits only (a student checking their own work).
 
-Every layer adds: ``python -I``, a cleared environment, rlimits (address space, CPU, processes,
-file size, open files, no core dumps), its own session/process group killed whole with SIGKILL
-after a timeout and at the end, and a per-call wall-clock limit enforced from this side.
+Every layer adds: ``python -I``, a cleared environment, no new privileges (setuid bits are
+ignored), rlimits (address space, CPU, processes, file size, open files, no core dumps), a staged
+submission it can read but not change, its own session/process group killed whole with SIGKILL
+after a timeout and at the end (as root: every process of its uid, which no other grader shares),
+a per-call wall-clock limit on both sending and receiving, enforced from this side, and SIGKILL
+when the grader dies.
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
 import resource
 import shutil
 import signal
+import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -31,8 +41,15 @@ from . import wire
 WORKER_FILES = ("worker.py", "wire.py")
 HERE = Path(__file__).resolve().parent
 SANDBOX_UID_BASE = 61000  # unprivileged uids used for workers when the grader is root (no passwd entry needed)
+SANDBOX_UIDS = 1000  # uids SANDBOX_UID_BASE .. SANDBOX_UID_BASE + 999, one per running grader
 STARTUP_TIMEOUT_S = 60.0
 LEVELS = ("bwrap", "uid", "process")
+BWRAP_TASKS = 2  # bwrap's own processes in the sandbox (outside and pid 1 inside), on top of Limits.nproc
+BWRAP_TMP_BYTES = 16 << 20  # size of the worker's private /tmp under bwrap
+SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")  # cleaned of the sandbox uid's files at the uid level
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+PR_SET_NO_NEW_PRIVS = 38
 
 
 @dataclass(frozen=True)
@@ -40,9 +57,9 @@ class Limits:
     """Resource limits of one worker."""
 
     call_timeout_s: float = 5.0
-    memory_mb: int = 1536
+    memory_mb: int = 1536  # address space of each process
     cpu_s: int = 600
-    nproc: int = 64
+    nproc: int = 1  # processes and threads student code may have at once, the worker included (so no forks)
     fsize_mb: int = 16
     nofile: int = 64
 
@@ -55,35 +72,144 @@ class WorkerTimeout(Exception):
     """The worker did not answer within the time limit (it has been killed)."""
 
 
-def _sandbox_uid() -> int:
-    return SANDBOX_UID_BASE + os.getpid() % 1000
+def _claim_uid() -> tuple[int, socket.socket]:
+    """A sandbox uid no other grader on this machine is using, and the claim that reserves it.
+
+    The claim is an abstract Unix socket named after the uid: binding it is atomic and the kernel
+    releases it when this process ends, however it ends. Processes left over by a grader that died
+    are killed before the uid is used again.
+    """
+    start = os.getpid() % SANDBOX_UIDS
+    for k in range(SANDBOX_UIDS):
+        uid = SANDBOX_UID_BASE + (start + k) % SANDBOX_UIDS
+        claim = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            claim.bind(f"\0autograder-sandbox-uid-{uid}")
+        except OSError:
+            claim.close()
+            continue
+        _kill_uid(uid)
+        return uid, claim
+    raise OSError(f"all {SANDBOX_UIDS} sandbox uids are in use")
 
 
-def _bwrap_command(python: str, runtime: Path, stage: Path) -> list[str]:
-    """The bubblewrap command line that runs the worker with a minimal filesystem view."""
+@functools.lru_cache(maxsize=None)
+def _bwrap_options() -> frozenset[str]:
+    """The options this machine's bwrap understands (older versions lack --size, --disable-userns)."""
+    try:
+        text = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(word for word in text.split() if word.startswith("--"))
+
+
+def _bwrap_command(python: str, runtime: Path, stage: Path, private_paths=()) -> list[str]:
+    """The bubblewrap command line that runs the worker with a minimal, read-only filesystem view."""
+    options = _bwrap_options()
     cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    if "--disable-userns" in options:
+        cmd += ["--unshare-user", "--disable-userns"]
+    bound = []
     for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         p = Path(top)
         if p.is_symlink():
             cmd += ["--symlink", os.readlink(p), top]
         elif p.is_dir():
             cmd += ["--ro-bind", top, top]
+            bound.append(top)
     for f in ("/etc/ld.so.cache", "/etc/localtime"):
         if os.path.exists(f):
             cmd += ["--ro-bind", f, f]
     # The Python environment: the venv (sys.prefix) and the interpreter's own prefix.
-    for prefix in {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}:
-        if not prefix.startswith("/usr"):
+    for prefix in sorted({os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}):
+        if not prefix.startswith("/usr/"):
             cmd += ["--ro-bind", prefix, prefix]
+            bound.append(prefix)
+    # Private paths that happen to lie inside a bound folder (a kit installed under /usr, or inside
+    # the Python environment) are hidden behind an empty read-only tmpfs or /dev/null.
+    for private in private_paths:
+        path = os.path.realpath(private)
+        if any(path == b or path.startswith(b.rstrip("/") + "/") for b in bound) and os.path.lexists(path):
+            cmd += ["--tmpfs", path, "--remount-ro", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
+    if "--size" in options:
+        cmd += ["--size", str(BWRAP_TMP_BYTES), "--tmpfs", "/tmp"]
+    else:
+        cmd += ["--dir", "/tmp"]  # read-only once / is remounted below
     cmd += [
-        "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+        "--proc", "/proc", "--dev", "/dev",
         "--ro-bind", str(runtime), "/sandbox/runtime",
-        "--bind", str(stage), "/sandbox/work",
+        "--ro-bind", str(stage), "/sandbox/work",
         "--chdir", "/sandbox/work",
         "--setenv", "HOME", "/sandbox/work",
+        "--remount-ro", "/dev", "--remount-ro", "/",  # nothing writable but the small /tmp
         python, "-I", "/sandbox/runtime/worker.py",
     ]
     return cmd
+
+
+def _hide_from_others(paths) -> list[str]:
+    """Remove every permission of "other" users from ``paths`` (not following symlinks), so that
+    a sandbox uid cannot reach them; returns the paths that changed."""
+    changed = []
+    for p in paths:
+        try:
+            info = os.lstat(p)
+            if stat.S_ISLNK(info.st_mode) or not info.st_mode & 0o007:
+                continue
+            os.chmod(p, stat.S_IMODE(info.st_mode) & ~0o007)
+            changed.append(str(p))
+        except OSError:
+            continue
+    return changed
+
+
+def _prctl():
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return lambda *args: -1
+
+
+def _no_new_privs():
+    """A function that sets PR_SET_NO_NEW_PRIVS (looked up before fork: nothing to load in the child)."""
+    prctl = _prctl()
+    return lambda: prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+
+
+def _die_with_parent():
+    """A function that makes the calling child get SIGKILL when the grader dies (call it after the
+    last uid change, which clears the setting), even if the grader itself is SIGKILLed."""
+    prctl, parent = _prctl(), os.getpid()
+
+    def arm() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the grader died before the signal was armed
+            os._exit(1)
+
+    return arm
+
+
+@functools.lru_cache(maxsize=None)
+def _become_subreaper() -> bool:
+    """Make this process the parent of the sandbox's orphans (bwrap's pid 1 once bwrap is killed,
+    a setsid'd grandchild), so that they are reaped here: left as zombies for an init that may never
+    reap them, they would still count against the sandbox uid's RLIMIT_NPROC."""
+    return _prctl()(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
+def describe_exit(code: int | None, level: str | None) -> str:
+    """``exit status 3`` / ``killed by SIGSEGV`` for a worker's return code (bwrap reports a
+    signal as 128 + its number)."""
+    if code is None:
+        return "it stopped answering"
+    signo = -code if code < 0 else code - 128 if level == "bwrap" and code > 128 else None
+    if signo is not None:
+        try:
+            name = signal.Signals(signo).name
+        except ValueError:
+            name = f"signal {signo}"
+        return f"killed by {name}"
+    return f"exit status {code}"
 
 
 def _worker_env() -> dict:
@@ -105,17 +231,24 @@ class Worker:
         stage: the folder holding the staged student files (becomes the worker's cwd).
         limits: resource limits.
         level: the isolation level to use, or None to pick the strongest that starts.
+        private_paths: what the worker must not read (the kit's reference, checks, ...): hidden
+            by permissions at the ``uid`` level, masked if bubblewrap would otherwise show them.
     """
 
     stage: Path
     limits: Limits = field(default_factory=Limits)
     level: str | None = None
+    private_paths: tuple = ()
     generation: int = 0
     _proc: subprocess.Popen | None = None
     _requests: int = -1
     _replies: int = -1
     _runtime: Path | None = None
+    _claim: socket.socket | None = None
+    _seq: int = 0  # number of the last request sent; its answer must carry it
+    _stderr = None  # the worker's stderr until it has started (why a start failed)
     uid: int | None = None
+    hidden: list = field(default_factory=list)  # private paths whose permissions were tightened
 
     # ------------------------------------------------------------ life cycle
 
@@ -129,9 +262,19 @@ class Worker:
                 self.level = level
                 return
             except (WorkerDied, WorkerTimeout, OSError) as exc:
-                errors.append(f"{level}: {exc}")
+                errors.append(f"{level}: {exc}{self._startup_stderr()}")
                 self.kill()
         raise RuntimeError("could not start the sandboxed worker: " + "; ".join(errors))
+
+    def _startup_stderr(self) -> str:
+        if self._stderr is None:
+            return ""
+        try:
+            self._stderr.seek(0)
+            text = self._stderr.read()[-2000:].decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            text = ""
+        return f" (its stderr: {text})" if text else ""
 
     def _candidate_levels(self) -> list[str]:
         forced = os.environ.get("AUTOGRADER_ISOLATION")
@@ -148,7 +291,7 @@ class Worker:
             levels.append("process")
         return levels
 
-    def _prepare_runtime(self, owner: int | None) -> Path:
+    def _prepare_runtime(self) -> Path:
         if self._runtime is None:
             self._runtime = Path(tempfile.mkdtemp(prefix="ag-runtime-"))
             for name in WORKER_FILES:
@@ -160,26 +303,38 @@ class Worker:
 
     def _spawn(self, level: str) -> None:
         self.generation += 1
+        _become_subreaper()
         root = os.geteuid() == 0
-        uid = _sandbox_uid() if root and level in ("bwrap", "uid") else None
-        self.uid = uid
-        runtime = self._prepare_runtime(uid)
-        if uid is not None:
-            os.chown(self.stage, uid, uid)
+        if level == "uid" and not root:
+            raise OSError("the uid level needs a grader running as root")
+        if root and level in ("bwrap", "uid") and self._claim is None:
+            self.uid, self._claim = _claim_uid()
+        uid = self.uid if root and level in ("bwrap", "uid") else None
+        runtime = self._prepare_runtime()
+        if uid is not None:  # readable by the worker's group only, writable by nobody but us
+            os.chown(self.stage, 0, uid)
+            os.chmod(self.stage, 0o750)
             for p in self.stage.iterdir():
-                os.chown(p, uid, uid)
-        os.chmod(self.stage, 0o700)
+                os.chown(p, 0, uid, follow_symlinks=False)
+                os.chmod(p, 0o640)  # staging only writes regular files
+        else:
+            os.chmod(self.stage, 0o700)
+        if level == "uid":
+            self.hidden += _hide_from_others(self.private_paths)
         python = sys.executable
         if level == "bwrap":
-            cmd = _bwrap_command(python, runtime, self.stage)
+            cmd = _bwrap_command(python, runtime, self.stage, self.private_paths)
             cwd = "/"
         else:
             cmd = [python, "-I", str(runtime / "worker.py")]
             cwd = str(self.stage)
+        debug = bool(os.environ.get("AUTOGRADER_DEBUG"))
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
-        cmd = cmd + [str(req_r), str(rep_w)]
+        cmd = cmd + [str(req_r), str(rep_w)] + (["--keep-stderr"] if debug else [])
         limits = self.limits
+        nproc = limits.nproc + (BWRAP_TASKS if level == "bwrap" else 0)
+        no_new_privs, die_with_parent = _no_new_privs(), _die_with_parent()
 
         def preexec() -> None:  # runs in the child between fork and exec
             mem = limits.memory_mb << 20
@@ -189,27 +344,36 @@ class Worker:
                 (resource.RLIMIT_FSIZE, limits.fsize_mb << 20),
                 (resource.RLIMIT_NOFILE, limits.nofile),
                 (resource.RLIMIT_CORE, 0),
-                (resource.RLIMIT_NPROC, limits.nproc),
+                (resource.RLIMIT_NPROC, nproc),
             ):
                 resource.setrlimit(res, (value, value))
+            no_new_privs()
             if uid is not None:
                 os.setgroups([])
                 os.setgid(uid)
                 os.setuid(uid)
+            die_with_parent()
 
+        if self._stderr is not None:
+            self._stderr.close()
+        self._stderr = None if debug else tempfile.TemporaryFile()
         try:
             self._proc = subprocess.Popen(
                 cmd, cwd=cwd, env=_worker_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=None if os.environ.get("AUTOGRADER_DEBUG") else subprocess.DEVNULL, pass_fds=(req_r, rep_w), preexec_fn=preexec, start_new_session=True,
+                stderr=self._stderr, pass_fds=(req_r, rep_w), preexec_fn=preexec, start_new_session=True,
                 close_fds=True,
             )
         finally:
             os.close(req_r)
             os.close(rep_w)
         self._requests, self._replies = req_w, rep_r
+        os.set_blocking(req_w, False)  # sends carry a deadline: a worker that stops reading cannot block us
         header, _ = self._receive(time.monotonic() + STARTUP_TIMEOUT_S)
         if not header.get("ready"):
             raise WorkerDied("the worker did not start")
+        if self._stderr is not None:
+            self._stderr.close()  # the worker now sends its own stderr to /dev/null
+            self._stderr = None
 
     def kill(self) -> None:
         """SIGKILL the worker's whole process group (and, as root, every process of its uid)."""
@@ -224,7 +388,8 @@ class Worker:
                 pass
             self._proc = None
         if self.uid is not None:
-            _kill_uid(self.uid)
+            _kill_uid(self.uid)  # also what escaped the group (setsid) or the session
+            _reap_orphans(self.uid)
         for fd in (self._requests, self._replies):
             if fd >= 0:
                 try:
@@ -234,11 +399,19 @@ class Worker:
         self._requests = self._replies = -1
 
     def close(self) -> None:
-        """Kill the worker and remove its runtime folder."""
+        """Kill the worker, remove its runtime folder and what its uid left behind, free the uid."""
         self.kill()
         if self._runtime is not None:
             shutil.rmtree(self._runtime, ignore_errors=True)
             self._runtime = None
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+        if self.uid is not None and self.level == "uid":
+            _remove_files_of(self.uid, SHARED_WRITABLE)
+        if self._claim is not None:
+            self._claim.close()
+            self._claim = None
 
     @property
     def alive(self) -> bool:
@@ -246,30 +419,50 @@ class Worker:
 
     # ------------------------------------------------------------ requests
 
+    def _exit_detail(self, fallback: str) -> str:
+        """How the worker ended (waiting a moment: its end of the pipe closes just before it exits)."""
+        if self._proc is None:
+            return fallback
+        try:
+            code = self._proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return fallback
+        return describe_exit(code, self.level)
+
     def _receive(self, deadline: float) -> tuple[dict, list]:
         try:
             return wire.recv(self._replies, deadline)
         except wire.ChannelTimeout:
             raise WorkerTimeout("no answer in time") from None
         except wire.ChannelError as exc:
-            code = self._proc.poll() if self._proc else None
-            detail = f"exit status {code}" if code is not None else str(exc)
-            raise WorkerDied(detail) from None
+            hung_up = "hung up" in str(exc)
+            raise WorkerDied(self._exit_detail(str(exc)) if hung_up else f"it sent an invalid message: {exc}") from None
 
-    def send_raw(self, header: dict, blobs: list) -> None:
-        """Send one already-encoded request (starting the worker if needed)."""
+    def send_raw(self, header: dict, blobs: list, timeout: float = STARTUP_TIMEOUT_S) -> None:
+        """Send one already-encoded request (starting the worker if needed); a worker that does not
+        take it within ``timeout`` seconds is killed (WorkerTimeout)."""
         if not self.alive:
             self.start()
+        self._seq += 1
+        header = dict(header, seq=self._seq)
         try:
-            wire.send(self._requests, header, blobs)
-        except OSError:
+            wire.send(self._requests, header, blobs, deadline=time.monotonic() + timeout)
+        except wire.ChannelTimeout:
             self.kill()
-            raise WorkerDied("the worker is gone") from None
+            raise WorkerTimeout("it did not read its request in time") from None
+        except OSError:
+            detail = self._exit_detail("it closed its end of the channel")
+            self.kill()
+            raise WorkerDied(detail) from None
 
     def receive(self, timeout: float) -> tuple[dict, list]:
-        """Wait for one reply; on timeout or death the worker is killed."""
+        """Wait for the reply to the last request; on timeout, death or an answer out of turn
+        (forged or stale) the worker is killed."""
         try:
-            return self._receive(time.monotonic() + timeout)
+            header, arrays = self._receive(time.monotonic() + timeout)
+            if header.get("seq") != self._seq:
+                raise WorkerDied("it sent an answer that does not belong to the request (forged or out of turn)")
+            return header, arrays
         except (WorkerTimeout, WorkerDied):
             self.kill()
             raise
@@ -286,19 +479,71 @@ class Worker:
         for name, value in values.items():
             header[name] = wire.encode(value, blobs)
         header["blobs"] = [len(b) for b in blobs]
-        self.send_raw(header, blobs)
+        self.send_raw(header, blobs, timeout)
         return self.receive(timeout)
 
 
-def _kill_uid(uid: int) -> None:
-    """SIGKILL every process running as ``uid`` (a fork that drops to that uid and signals -1)."""
-    pid = os.fork()
-    if pid == 0:
+def processes_of(uid: int, zombies: bool = False) -> list[int]:
+    """Pids of the live (or, with ``zombies``, the dead but unreaped) processes whose real,
+    effective or saved uid is ``uid``."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
         try:
-            os.setgid(uid)
-            os.setuid(uid)
-            os.kill(-1, signal.SIGKILL)
-        except BaseException:
+            with open(f"/proc/{entry}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+        except OSError:
+            continue
+        uids = fields.get("Uid", "").split()[:3]
+        dead = fields.get("State", "").strip().startswith(("Z", "X"))
+        if str(uid) in uids and dead == zombies:
+            pids.append(int(entry))
+    return pids
+
+
+def _reap_orphans(uid: int) -> None:
+    """Reap the dead processes of ``uid`` that became our children (see `_become_subreaper`)."""
+    for pid in processes_of(uid, zombies=True):
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # not ours: its own parent or init reaps it
             pass
-        os._exit(0)
-    os.waitpid(pid, 0)
+
+
+def _kill_uid(uid: int, attempts: int = 50) -> None:
+    """SIGKILL every process running as ``uid`` (a fork that drops to that uid and signals -1),
+    again until none is left (a fork racing the first signal)."""
+    for _ in range(attempts):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setgid(uid)
+                os.setuid(uid)
+                os.kill(-1, signal.SIGKILL)
+            except BaseException:
+                pass
+            os._exit(0)
+        os.waitpid(pid, 0)
+        if not processes_of(uid):
+            return
+        time.sleep(0.02)
+
+
+def _remove_files_of(uid: int, folders) -> None:
+    """Delete what ``uid`` created at the top of the shared writable ``folders`` (its processes are dead)."""
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except (OSError, RecursionError):
+                continue

@@ -64,7 +64,13 @@ def _stage_folder(src: Path, wanted: set[str], stage: Stage) -> None:
         if info.st_size > MAX_FILE:
             stage.notes.append(f"{name} is larger than {MAX_FILE} bytes and was ignored")
             continue
-        with open(path, "rb") as f:
+        try:  # no symlink and no FIFO may take the checked file's place between lstat and open
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                continue
             (stage.folder / name).write_bytes(f.read(MAX_FILE + 1)[:MAX_FILE])
         stage.present.add(name)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import select
 import struct
@@ -83,11 +84,12 @@ def encode(value, blobs: list, keep=None, depth: int = 0):
         return {"t": "f", "v": repr(float(value))}
     if isinstance(value, str):
         return {"t": "s", "v": value[:10_000]}
-    if isinstance(value, np.ndarray) and value.dtype.kind in NUMERIC_KINDS and value.dtype.fields is None:
-        buf = io.BytesIO()
-        np.lib.format.write_array(buf, np.ascontiguousarray(value), allow_pickle=False)
-        blobs.append(buf.getvalue())
-        return {"t": "a", "i": len(blobs) - 1, "cls": type(value).__name__}
+    if isinstance(value, np.ndarray):
+        # np.asarray, not np.ascontiguousarray: a subclass cannot intercept it with __array_function__.
+        plain = np.asarray(value, order="C")
+        if type(plain) is np.ndarray and plain.dtype.kind in NUMERIC_KINDS and plain.dtype.fields is None:
+            blobs.append(npy_bytes(plain))
+            return {"t": "a", "i": len(blobs) - 1}
     if isinstance(value, (tuple, list)):
         return {"t": "tuple" if isinstance(value, tuple) else "list",
                 "v": [encode(v, blobs, keep, depth + 1) for v in value]}
@@ -145,28 +147,93 @@ def decode(tree, arrays: list, resolve=None, depth: int = 0, counter=None):
     raise ChannelError(f"unknown value tag {t!r}")
 
 
+# Arrays of one dtype and shape share their npy header; both sides cache them (parsing and writing
+# headers is most of the channel's cost). Bounded: a peer sending ever new shapes only refills it.
+_HEADERS_OUT: dict = {}
+_HEADERS_IN: dict = {}
+MAX_CACHED_HEADERS = 4096
+
+
+def npy_bytes(array: np.ndarray) -> bytes:
+    """The npy bytes of a plain, C-contiguous numeric array (as ``np.save`` writes them)."""
+    key = (array.dtype.str, array.shape)
+    header = _HEADERS_OUT.get(key)
+    if header is None:
+        buf = io.BytesIO()
+        np.lib.format.write_array(buf, array, allow_pickle=False)
+        data = buf.getvalue()
+        if len(_HEADERS_OUT) >= MAX_CACHED_HEADERS:
+            _HEADERS_OUT.clear()
+        _HEADERS_OUT[key] = data[:len(data) - array.nbytes]
+        return data
+    return header + array.tobytes()
+
+
+def _read_header(blob: bytes) -> tuple[tuple, bool, np.dtype, int]:
+    """(shape, fortran order, dtype, offset of the data) of npy bytes."""
+    if blob[:8] == b"\x93NUMPY\x01\x00" and len(blob) >= 10:
+        end = 10 + int.from_bytes(blob[8:10], "little")
+    elif blob[:8] == b"\x93NUMPY\x02\x00" and len(blob) >= 12:
+        end = 12 + int.from_bytes(blob[8:12], "little")
+    else:
+        raise ValueError("not npy version 1.0 or 2.0")
+    key = blob[:end]
+    if key not in _HEADERS_IN:
+        buf = io.BytesIO(key)
+        version = np.lib.format.read_magic(buf)
+        reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = reader(buf)
+        if buf.tell() != end:
+            raise ValueError("header length mismatch")
+        if len(_HEADERS_IN) >= MAX_CACHED_HEADERS:
+            _HEADERS_IN.clear()
+        _HEADERS_IN[key] = (shape, fortran, dtype)
+    return (*_HEADERS_IN[key], end)
+
+
 def read_array(blob: bytes) -> np.ndarray:
-    """A plain numeric ndarray from npy bytes; refuses object/structured dtypes and pickles."""
+    """A plain numeric ndarray from npy bytes; refuses object/structured dtypes and pickles.
+
+    The header is checked before anything is allocated: its dtype must be numeric and its shape
+    must account for exactly the bytes that follow (a header claiming a huge shape allocates nothing).
+    """
     try:
-        array = np.lib.format.read_array(io.BytesIO(blob), allow_pickle=False)
+        shape, fortran, dtype, offset = _read_header(blob)
     except Exception as exc:  # malformed npy of any kind
         raise ChannelError(f"malformed array: {type(exc).__name__}: {exc}") from None
-    if type(array) is not np.ndarray or array.dtype.kind not in NUMERIC_KINDS or array.dtype.fields is not None:
-        raise ChannelError(f"non-numeric array of dtype {array.dtype}")
-    return array
+    if dtype.kind not in NUMERIC_KINDS or dtype.fields is not None or dtype.hasobject or dtype.subdtype is not None:
+        raise ChannelError(f"non-numeric array of dtype {dtype}")
+    count = math.prod(shape)
+    if count * dtype.itemsize != len(blob) - offset:
+        raise ChannelError(f"array of shape {shape} and dtype {dtype} does not match its {len(blob)} bytes")
+    flat = np.frombuffer(blob, dtype=dtype, count=count, offset=offset)
+    return np.array(flat.reshape(shape, order="F" if fortran else "C"), order="K")  # a writable copy
 
 
 # ---------------------------------------------------------------- frames
 
 
-def send(fd: int, header: dict, blobs: list) -> None:
-    """Write one frame to ``fd`` (blocking)."""
+def send(fd: int, header: dict, blobs: list, deadline: float | None = None) -> None:
+    """Write one frame to ``fd``. With a ``deadline`` (``time.monotonic()`` seconds) a peer that
+    stops reading raises ChannelTimeout instead of blocking us forever (``fd`` may be non-blocking)."""
     head = json.dumps(header, allow_nan=True).encode()
     body = b"".join(blobs)
     data = PREFIX.pack(len(head), len(body)) + head + body
     view = memoryview(data)
     while view:
-        written = os.write(fd, view)
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ChannelTimeout("timed out")
+            _, ready, _ = select.select([], [fd], [], left)
+            if not ready:
+                raise ChannelTimeout("timed out")
+        try:
+            written = os.write(fd, view)
+        except BlockingIOError:
+            if deadline is None:
+                select.select([], [fd], [])
+            continue
         view = view[written:]
 
 
@@ -194,10 +261,11 @@ def recv(fd: int, deadline: float | None = None) -> tuple[dict, list]:
     head_len, body_len = PREFIX.unpack(_read_exact(fd, PREFIX.size, deadline))
     if head_len > MAX_HEADER or body_len > MAX_BLOBS:
         raise ChannelError(f"message too large ({head_len} + {body_len} bytes)")
+    raw = _read_exact(fd, head_len, deadline)
     try:
-        header = json.loads(_read_exact(fd, head_len, deadline))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ChannelError(f"malformed header: {exc}") from None
+        header = json.loads(raw)
+    except (ValueError, RecursionError, MemoryError) as exc:  # bad UTF-8 or JSON, too deep, huge numbers
+        raise ChannelError(f"malformed header: {type(exc).__name__}") from None
     if not isinstance(header, dict):
         raise ChannelError("malformed header")
     sizes = header.get("blobs", [])

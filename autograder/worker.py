@@ -14,6 +14,7 @@ import sys
 import traceback
 
 REQUESTS, REPLIES = int(sys.argv[1]), int(sys.argv[2])  # pipe fds inherited from the grader
+KEEP_STDERR = sys.argv[3:] == ["--keep-stderr"]  # AUTOGRADER_DEBUG: let the student's output through
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
@@ -102,11 +103,22 @@ def reply(header: dict, values: dict) -> None:
         wire.send_value(REPLIES, header, values, keep=keep)
     except Exception as exc:  # e.g. a value too large or too deep to encode
         wire.send_value(REPLIES, {"ok": False, "stage": "return", "type": type(exc).__name__,
-                                  "not_implemented": False, "message": f"could not send the result: {exc}",
-                                  "traceback": ""}, {})
+                                  "not_implemented": False, "message": f"could not send the result: {exc}"[:2000],
+                                  "traceback": "", "seq": header.get("seq")}, {})
+
+
+def silence() -> None:
+    """Point stdout and stderr at /dev/null: until now stderr told the grader why a start failed;
+    from here on it would only carry the student's output, which nobody reads."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def main() -> None:
+    if not KEEP_STDERR:
+        silence()
     wire.send_value(REPLIES, {"ready": True, "pid": os.getpid(), "uid": os.getuid()}, {})
     while True:
         request, arrays = wire.recv(REQUESTS)
@@ -123,7 +135,7 @@ def main() -> None:
                 out = {"ok": False, "stage": "import", "type": type(exc).__name__, "not_implemented": False,
                        "message": str(exc)[:2000], "traceback": student_traceback(exc)}
         elif op == "reset":
-            handles.clear()
+            handles.clear()  # may run the student's __del__: the grader blames the functions that made them
             out = {"ok": True}
         elif op == "exit":
             os._exit(0)
@@ -131,6 +143,7 @@ def main() -> None:
             out = {"ok": False, "stage": "protocol", "type": "ValueError", "not_implemented": False,
                    "message": f"unknown op {op!r}", "traceback": ""}
         header = {k: v for k, v in out.items() if k not in ("value", "args_after", "kwargs_after", "results")}
+        header["seq"] = request.get("seq")  # the grader matches every answer to its request
         values = {k: out[k] for k in ("value", "args_after", "kwargs_after", "results") if k in out}
         reply(header, values)
 

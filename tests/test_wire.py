@@ -64,6 +64,13 @@ def _recv_bytes(data: bytes):
         os.close(r)
 
 
+def _huge_header() -> bytes:
+    """npy bytes whose header claims 10**12 float64 entries (8 TB) but carry 8 bytes of data."""
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)})
+    return buf.getvalue() + bytes(8)
+
+
 def _npy(array: np.ndarray) -> bytes:
     buf = io.BytesIO()
     np.lib.format.write_array(buf, array, allow_pickle=True)
@@ -83,6 +90,9 @@ def _npy(array: np.ndarray) -> bytes:
         pytest.param(wire.PREFIX.pack(3, 0) + b"[1]", id="header-not-an-object"),
         pytest.param(wire.PREFIX.pack(4, 0) + b"\xff\xfe\x00x", id="header-not-json"),
         pytest.param(wire.PREFIX.pack(10, 0) + b"{}", id="truncated"),
+        pytest.param(_frame({"blobs": [len(_huge_header())]}, _huge_header()), id="npy-header-claims-a-huge-shape"),
+        pytest.param(wire.PREFIX.pack(40_000, 0) + b"[" * 20_000 + b"]" * 20_000, id="header-nested-too-deep"),
+        pytest.param(wire.PREFIX.pack(20_002, 0) + b'{"x":' + b"9" * 19_996 + b"}", id="header-with-a-huge-number"),
     ],
 )
 def test_malformed_or_non_numeric_messages_are_refused(data):
