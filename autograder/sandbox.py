@@ -109,6 +109,11 @@ def _bwrap_command(python: str, runtime: Path, stage: Path, private_paths=()) ->
     cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
     if "--disable-userns" in options:
         cmd += ["--unshare-user", "--disable-userns"]
+    # /tmp first: a mount made later would hide a Python environment that lives under /tmp.
+    if "--size" in options:
+        cmd += ["--size", str(BWRAP_TMP_BYTES), "--tmpfs", "/tmp"]
+    else:
+        cmd += ["--dir", "/tmp"]  # read-only once / is remounted below
     bound = []
     for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         p = Path(top)
@@ -131,10 +136,6 @@ def _bwrap_command(python: str, runtime: Path, stage: Path, private_paths=()) ->
         path = os.path.realpath(private)
         if any(path == b or path.startswith(b.rstrip("/") + "/") for b in bound) and os.path.lexists(path):
             cmd += ["--tmpfs", path, "--remount-ro", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
-    if "--size" in options:
-        cmd += ["--size", str(BWRAP_TMP_BYTES), "--tmpfs", "/tmp"]
-    else:
-        cmd += ["--dir", "/tmp"]  # read-only once / is remounted below
     cmd += [
         "--proc", "/proc", "--dev", "/dev",
         "--ro-bind", str(runtime), "/sandbox/runtime",
