@@ -16,7 +16,6 @@ import traceback
 from pathlib import Path
 
 import pytest
-from hypothesis import Phase
 from hypothesis import settings as hypothesis_settings
 
 from . import __version__
@@ -59,15 +58,10 @@ class Collector:
         config.stash[SUBMISSION] = self.submission
         if self.reference is not None:
             config.stash[REFERENCE] = self.reference
-        # The grading profile without Hypothesis's "explain" phase: it only adds notes to a failure
-        # (which feedback does not show) and takes 90% of the time spent on a wrong answer (a
-        # minute or more for a subtly wrong backward), so a grading's time stays bounded.
-        overrides = {"phases": tuple(p for p in Phase if p is not Phase.explain)}
-        if self.max_examples is not None:
-            overrides["max_examples"] = self.max_examples
-        hypothesis_settings.register_profile(PROFILE + "-grading", hypothesis_settings.get_profile(PROFILE),
-                                             **overrides)
-        hypothesis_settings.load_profile(PROFILE + "-grading")
+        if self.max_examples is not None:  # the grading profile (no "explain" phase) with fewer examples
+            hypothesis_settings.register_profile(PROFILE + "-grading", hypothesis_settings.get_profile(PROFILE),
+                                                 max_examples=self.max_examples)
+            hypothesis_settings.load_profile(PROFILE + "-grading")
 
     def pytest_collection_modifyitems(self, session, config, items) -> None:
         hidden_dirs = {p.parent for p in self.manifest.hidden_checks}

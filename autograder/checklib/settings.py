@@ -1,13 +1,18 @@
 """The Hypothesis profile every check runs under: derandomized, so a submission always gets the
 same inputs and the same score, locally and in the grader."""
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 PROFILE = "autograder"
 MAX_EXAMPLES = 20
 
+#: Every phase but "explain": it only adds notes to a failure (which feedback does not show) and takes
+#: most of the time spent on a wrong answer (a minute or more for a subtly wrong backward).
+PHASES = tuple(p for p in Phase if p is not Phase.explain)
+
 settings.register_profile(
     PROFILE,
+    phases=PHASES,
     derandomize=True,
     database=None,
     deadline=None,
@@ -49,9 +54,9 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
     failing case as found, which saves seconds per failing check. ``first`` are small fixed cases
     tried before any generated one: a bug they show is reported on them at once, with no shrinking.
     """
-    from hypothesis import Phase, example, given
+    from hypothesis import example, given
 
-    phases = list(Phase) if shrink else [Phase.explicit, Phase.reuse, Phase.generate]
+    phases = PHASES if shrink else (Phase.explicit, Phase.reuse, Phase.generate)
 
     @settings(max_examples=max_examples or settings.default.max_examples, phases=phases,
               report_multiple_bugs=False)
