@@ -12,7 +12,7 @@ PIP := $(PY) -m pip install -q --disable-pip-version-check -c requirements/const
 
 ASSIGNMENT ?= recurrent
 SUB ?= student_templates
-SUBMISSIONS ?= examples/class/$(ASSIGNMENT)
+SUBMISSIONS ?= assignments/$(ASSIGNMENT)/class
 OUTPUT ?= grading/$(ASSIGNMENT)
 
 .PHONY: help install test templates grade-one grade demo bench dist check-python clean

@@ -16,8 +16,8 @@ def _fail(message: str) -> int:
 
 
 def cmd_grade(args) -> int:
-    from .engine import grade
-    from .staging import SubmissionError
+    from .grading.grade import grade
+    from .grading.staging import SubmissionError
 
     try:
         results = grade(args.assignment, Path(args.submission), Path(args.output), isolation=args.isolation,
@@ -30,9 +30,9 @@ def cmd_grade(args) -> int:
 
 def cmd_check(args) -> int:
     from .checklib.local import LocalSubmission
-    from .engine import run_checks
-    from .report import check_report
-    from .results import Results
+    from .runner.collector import run_checks
+    from .runner.report import check_report
+    from .runner.results import Results
 
     folder = Path(args.folder).resolve()
     try:
@@ -58,7 +58,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_templates(args) -> int:
-    from .strip import stale_templates, write_templates
+    from .release.strip import stale_templates, write_templates
 
     if args.check:
         stale = stale_templates()
@@ -67,8 +67,8 @@ def cmd_templates(args) -> int:
         print("student_templates/ matches solutions/")
         return 0
     for path in write_templates():
-        print(f"wrote {path.relative_to(path.parent.parent)}")
-    from .expected import write_all
+        print(f"wrote {path.relative_to(path.parents[2])}")
+    from .release.expected import write_all
 
     for path in write_all():
         print(f"wrote {path.relative_to(path.parents[3])}")
@@ -76,7 +76,7 @@ def cmd_templates(args) -> int:
 
 
 def cmd_dist(args) -> int:
-    from .dist import DistError, build, build_all
+    from .release import DistError, build, build_all
 
     out = Path(args.out)
     try:
@@ -89,8 +89,8 @@ def cmd_dist(args) -> int:
 
 
 def cmd_grade_batch(args) -> int:
-    from .batch import DEFAULT_TIMEOUT_S, BatchError, grade_batch
-    from .class_report import common_failures_text
+    from .classroom import DEFAULT_TIMEOUT_S, BatchError, grade_batch
+    from .classroom.class_report import common_failures_text
 
     try:
         summary = grade_batch(args.assignment, Path(args.submissions), Path(args.output), jobs=args.jobs,
@@ -116,32 +116,35 @@ def cmd_grade_batch(args) -> int:
 
 
 def cmd_classgen(args) -> int:
-    from .classgen import CLASS_ROOT, stale_classes, write_class
+    from .devtools.classgen import ClassConfigError, stale_classes, write_class
 
     names = args.assignment or manifests.available()
     unknown = [a for a in names if a not in manifests.available()]
     if unknown:
         return _fail(f"unknown assignment {unknown[0]!r}; known assignments: {', '.join(manifests.available())}")
-    if args.check:
-        stale = stale_classes(names)
-        if stale:
-            return _fail(f"examples/class/ is out of date for {', '.join(stale)}: run `python -m autograder classgen`")
-        print("examples/class/ matches its generator")
-        return 0
-    for name in names:
-        folder = write_class(name, Path(args.out) / name if args.out else CLASS_ROOT / name)
-        print(f"wrote {folder}")
+    try:
+        if args.check:
+            stale = stale_classes(names)
+            if stale:
+                return _fail(f"the bundled class is out of date for {', '.join(stale)}: run `python -m autograder classgen`")
+            print("every assignments/<name>/class/ matches its generator")
+            return 0
+        for name in names:
+            folder = write_class(name, Path(args.out) / name if args.out else None)
+            print(f"wrote {folder}")
+    except ClassConfigError as exc:
+        return _fail(str(exc))
     return 0
 
 
 def cmd_demo(args) -> int:
-    from .demo import run_demo
+    from .devtools.demo import run_demo
 
     return run_demo(jobs=args.jobs)
 
 
 def cmd_bench(args) -> int:
-    from .bench import run_bench
+    from .devtools.bench import run_bench
 
     unknown = [a for a in args.assignment or [] if a not in manifests.available()]
     if unknown:
@@ -195,10 +198,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-examples", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(run=cmd_grade_batch)
 
-    p = sub.add_parser("classgen", help="regenerate the bundled example class examples/class/<assignment>/")
+    p = sub.add_parser("classgen", help="regenerate the bundled example class assignments/<assignment>/class/")
     p.add_argument("--assignment", action="append", help="only this assignment (repeatable; default: all)")
-    p.add_argument("--out", default=None, help="write here instead of examples/class/")
-    p.add_argument("--check", action="store_true", help="only report whether examples/class/ is up to date")
+    p.add_argument("--out", default=None, help="write <out>/<assignment>/ instead of assignments/<assignment>/class/")
+    p.add_argument("--check", action="store_true", help="only report whether the committed classes are up to date")
     p.set_defaults(run=cmd_classgen)
 
     p = sub.add_parser("demo", help="build the distributions, grade the bundled class, print the scores")

@@ -25,9 +25,9 @@ def load_module(path: Path, name: str) -> ModuleType:
     return module
 
 
-def load_reference(stem: str) -> ModuleType:
-    """The reference solution ``solutions/<stem>.py``, imported as ``_reference_<stem>``."""
+def load_reference(assignment: str, stem: str) -> ModuleType:
+    """The reference solution ``solutions/<assignment>/<stem>.py``, imported as ``_reference_<stem>``."""
     name = f"_reference_{stem}"
     if name in sys.modules:
         return sys.modules[name]
-    return load_module(SOLUTIONS / f"{stem}.py", name)
+    return load_module(SOLUTIONS / assignment / f"{stem}.py", name)

@@ -6,5 +6,4 @@ KIT_ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = KIT_ROOT / "solutions"
 TEMPLATES = KIT_ROOT / "student_templates"
 ASSIGNMENTS = KIT_ROOT / "assignments"
-EXAMPLES = KIT_ROOT / "examples"
 DIST = KIT_ROOT / "dist"

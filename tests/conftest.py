@@ -2,7 +2,18 @@
 
 import os
 
+import sys
+
 from hypothesis import HealthCheck, settings
+
+from autograder import manifest as manifests
+
+# Every assignment's check modules (strategies, examples, check helpers) import each other by name,
+# as they do in the grader: make them importable here too.
+for _manifest in manifests.load_all():
+    for _folder in _manifest.check_dirs:
+        if str(_folder) not in sys.path:
+            sys.path.append(str(_folder))
 
 # tests/hostile/ holds hostile submissions (test_hostile.py builds and grades them): never collect
 # or import anything there.

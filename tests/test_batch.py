@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from autograder import cli
-from autograder.batch import Record, discover, grade_batch
-from autograder.class_report import class_sources, template_sources
-from autograder.classgen import Student, rename_locals, strip_markers, write_student
+from autograder.classroom import grade_batch
+from autograder.classroom.batch import Record, discover
+from autograder.classroom.class_report import class_sources, template_sources
+from autograder.devtools.classgen import Student, rename_locals, strip_markers, write_student
 from autograder import manifest as manifests
-from autograder.paths import EXAMPLES, KIT_ROOT, SOLUTIONS
-from autograder.similarity import find_similar
+from autograder.paths import KIT_ROOT
+from autograder.classroom.similarity import find_similar
 
 ASSIGNMENT = "sequences"
 FILES = ("windowing.py", "arma.py")
@@ -27,7 +28,7 @@ STUDENTS = ["alt", "alt-copy", "bug", "hostile", "ref"]
 
 
 def _example(name):
-    return {f: (EXAMPLES / "submissions" / ASSIGNMENT / name / f).read_text() for f in FILES}
+    return {f: (manifests.load(ASSIGNMENT).submissions / name / f).read_text() for f in FILES}
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def small_class(tmp_path_factory):
     """ref (folder), bug (zip, files in a folder), alt (files in a sub-folder), alt-copy (alt with
     renamed variables), hostile (os._exit at import), and a metadata file that is not a submission."""
     folder = tmp_path_factory.mktemp("class")
-    reference = {f: strip_markers((SOLUTIONS / f).read_text()) for f in FILES}
+    reference = {f: strip_markers((manifests.load(ASSIGNMENT).solutions / f).read_text()) for f in FILES}
     alt = _example("alt-loops")
     hostile = dict(reference, **{"windowing.py": reference["windowing.py"].replace(
         "import numpy as np\n", "import numpy as np\nimport os\nos._exit(0)\n", 1)})
@@ -261,6 +262,6 @@ def test_batch_command_errors_are_one_line_with_exit_2(args, message, tmp_path, 
 
 
 def test_bundled_class_matches_its_generator():
-    from autograder.classgen import stale_classes
+    from autograder.devtools.classgen import stale_classes
 
     assert stale_classes(manifests.available()) == [], "run `python -m autograder classgen`"

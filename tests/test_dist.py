@@ -34,8 +34,8 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder import manifest as manifests
-from autograder.dist import DistError, build, build_all
-from autograder.dist import selfcheck as selfcheck_module
+from autograder.release import DistError, build, build_all
+from autograder.release import selfcheck as selfcheck_module
 from autograder.paths import KIT_ROOT, SOLUTIONS, TEMPLATES
 
 PY = sys.executable
@@ -65,19 +65,20 @@ def dist(tmp_path_factory) -> Path:
 def buggy(tmp_path_factory) -> Path:
     """The reference with one bug in each of lstm.py, gru.py, windowing.py and arma.py (see BUGS)."""
     folder = tmp_path_factory.mktemp("buggy")
-    for path in SOLUTIONS.glob("*.py"):
+    for path in sorted(SOLUTIONS.glob("*/*.py")):
         text = path.read_text(encoding="utf-8")
         if path.name in BUGS:
             old, new = BUGS[path.name]
             assert text.count(old) == 1, f"the bug for {path.name} no longer applies: {old!r}"
             text = text.replace(old, new)
-        (folder / path.name).write_text(text, encoding="utf-8")
+        (folder / path.parent.name).mkdir(exist_ok=True)
+        (folder / path.parent.name / path.name).write_text(text, encoding="utf-8")
     return folder
 
 
 @pytest.fixture(scope="session")
 def submissions(buggy) -> dict[str, Path]:
-    return {"reference": SOLUTIONS, "buggy": buggy}
+    return {"reference": SOLUTIONS, "buggy": buggy}  # per assignment: <folder>/<assignment>/
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +92,7 @@ def graded(dist, buggy, tmp_path_factory):
                 path = dist / name / "selfcheck" / "reference-results.json"
             else:
                 path = tmp_path_factory.mktemp("graded") / "results.json"
-                run([PY, "-m", "autograder", "grade", "--assignment", name, "--submission", str(buggy),
+                run([PY, "-m", "autograder", "grade", "--assignment", name, "--submission", str(buggy / name),
                      "--output", str(path)], cwd=KIT_ROOT)
             cache[name, kind] = json.loads(path.read_text(encoding="utf-8"))
         return cache[name, kind]
@@ -113,7 +114,7 @@ def unpack_student(dist: Path, name: str, into: Path, submission: Path | None) -
     folder = into / name
     if submission is not None:
         for file in manifests.load(name).files:
-            shutil.copyfile(submission / file, folder / file)
+            shutil.copyfile(submission / name / file, folder / file)
     return folder
 
 
@@ -146,7 +147,7 @@ def _fake_grade(scores: dict[str, float]):
     """A stand-in for engine.grade writing a one-check results.json whose score depends on the folder."""
 
     def grade(assignment, folder, output, **_):
-        label = "reference" if Path(folder) == SOLUTIONS else "templates"
+        label = "reference" if Path(folder).parent == SOLUTIONS else "templates"
         score = scores[label]
         results = {"score": score, "tests": [{"name": "f: x", "score": score, "max_score": 1.0, "visibility": "visible"}],
                    "extra_data": {"max_score": 1.0}}
@@ -192,9 +193,9 @@ def test_gradescope_scripts_are_valid_bash_and_pip_only(dist):
 def _solution_lines() -> set[str]:
     """The code inside every solution region (trailing comments dropped), minus what the templates
     say anyway (SPEC's formulas in docstrings), minus lines too short to be evidence."""
-    public = "\n".join(p.read_text(encoding="utf-8") for p in TEMPLATES.glob("*.py"))
+    public = "\n".join(p.read_text(encoding="utf-8") for p in TEMPLATES.glob("*/*.py"))
     lines = set()
-    for path in SOLUTIONS.glob("*.py"):
+    for path in SOLUTIONS.glob("*/*.py"):
         inside = False
         for line in path.read_text(encoding="utf-8").splitlines():
             marker = line.strip()
@@ -252,17 +253,17 @@ def test_student_zip_layout(dist, tmp_path, name):
     with zipfile.ZipFile(dist / name / f"{name}-student.zip") as zf:
         members = set(zf.namelist())
         for file in manifest.files:
-            assert zf.read(f"{name}/{file}") == (TEMPLATES / file).read_bytes()
+            assert zf.read(f"{name}/{file}") == (TEMPLATES / name / file).read_bytes()
         (tmp_path / "manifest.toml").write_bytes(zf.read(f"{name}/manifest.toml"))
     student_manifest = manifests.load_file(tmp_path / "manifest.toml")
     assert all(m.startswith(f"{name}/") for m in members)
     rel = {m.removeprefix(f"{name}/") for m in members}
     assert {"README.md", f"{name}.ipynb", "manifest.toml", "conftest.py", "pytest.ini", "requirements.txt",
-            "autograder/__main__.py", "autograder/checklib/pytest_plugin.py", "autograder/otter_bridge.py"} <= rel
+            "autograder/__main__.py", "autograder/checklib/pytest_plugin.py", "autograder/student/otter_bridge.py"} <= rel
     assert {f"tests/{f}.py" for f in manifest.functions} <= rel
     assert {p.relative_to(manifest.root).as_posix() for p in manifest.public_checks} <= rel
-    assert not [m for m in rel if m.startswith(("solutions/", "hidden/", "autograder/dist/"))
-                or m in ("autograder/strip.py", "autograder/expected.py", "autograder/worker.py")]
+    assert not [m for m in rel if m.startswith(("solutions/", "hidden/", "autograder/grading/", "autograder/release/",
+                                                "autograder/classroom/", "autograder/devtools/"))]
     assert student_manifest.hidden_checks == () and student_manifest.files == manifest.files
 
 
@@ -398,10 +399,10 @@ def test_gradescope_zip_grades_like_the_local_command(dist, graded, buggy, tmp_p
     assert (root / "source").stat().st_mode & 0o777 == 0o700
     assert (root / "submission_metadata.json").stat().st_mode & 0o777 == 0o600
     shipped = {p.relative_to(root / "source").as_posix() for p in (root / "source").rglob("*") if p.is_file()}
-    assert {f"solutions/{f}" for f in manifests.load(name).files} <= shipped
+    assert {f"solutions/{name}/{f}" for f in manifests.load(name).files} <= shipped
     assert {p.split("/")[1] for p in shipped if p.startswith("assignments/")} == {name}
     assert any(p.startswith(f"assignments/{name}/hidden/") for p in shipped)
-    assert not any(p.startswith("autograder/dist/") for p in shipped)
+    assert any(p.startswith("autograder/grading/") for p in shipped)
 
 
 def test_run_autograder_writes_valid_results_when_the_grader_cannot_run(dist, tmp_path):

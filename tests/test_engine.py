@@ -8,7 +8,10 @@ import sys
 import pytest
 
 from autograder import manifest as manifests
-from autograder.paths import KIT_ROOT, SOLUTIONS, TEMPLATES
+from autograder.paths import KIT_ROOT
+
+SOLUTIONS = manifests.load("sequences").solutions
+TEMPLATES = manifests.load("sequences").templates
 
 VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
 

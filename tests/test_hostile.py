@@ -47,11 +47,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox import SANDBOX_UID_BASE, SANDBOX_UIDS
+from autograder.grading.sandbox import SANDBOX_UID_BASE, SANDBOX_UIDS
 
 KIT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "hostile"
-SOLUTIONS = KIT / "solutions"
+SOLUTIONS = KIT / "solutions" / "recurrent"
 CHECKS = KIT / "assignments" / "recurrent"
 FILES = ("rnn.py", "lstm.py", "gru.py")
 FUNCTIONS = {f"{m}{s}": f"{m}.py" for m in ("rnn", "lstm", "gru")

@@ -1,7 +1,7 @@
 """The mutation suite: every example submission gets what its expectations say (issue 3).
 
-``examples/submissions/<assignment>/<name>/`` is a full submission: the reference with one realistic
-bug, a correct alternative implementation, or a stub. ``examples/submissions/<assignment>/expected.toml``
+``assignments/<assignment>/submissions/<name>/`` is a full submission: the reference with one realistic
+bug, a correct alternative implementation, or a stub. ``assignments/<assignment>/submissions/expected.toml``
 says what each must get, one table per submission:
 
 - ``loses = ["rnn_backward", ...]``: each of these functions loses points (at least one failed check
@@ -34,7 +34,6 @@ import pytest
 from autograder import manifest as manifests
 from autograder.paths import KIT_ROOT
 
-EXAMPLES = KIT_ROOT / "examples" / "submissions"
 JOBS = int(os.environ.get("KIT_MUTATION_JOBS", "2"))
 #: A grading that takes longer than this is a failure of its own (a bug's Hypothesis shrinking through
 #: the sandbox takes a few minutes at most on a loaded 2-core machine).
@@ -60,7 +59,7 @@ class Expectation:
 
     @property
     def folder(self) -> Path:
-        return EXAMPLES / self.assignment / self.name
+        return manifests.load(self.assignment).submissions / self.name
 
     @property
     def kind(self) -> str:
@@ -70,8 +69,8 @@ class Expectation:
 def _load_expectations() -> tuple[list[Expectation], list[str]]:
     """Every expectation of every assignment, and the problems of the tables themselves."""
     found, problems = [], []
-    for table in sorted(EXAMPLES.glob("*/expected.toml")):
-        assignment = table.parent.name
+    for table in sorted(m.submissions / "expected.toml" for m in manifests.load_all() if m.submissions.is_dir()):
+        assignment = table.parent.parent.name
         with open(table, "rb") as f:
             entries = tomllib.load(f)
         for name, entry in entries.items():
@@ -165,8 +164,8 @@ def test_expectation_tables_are_well_formed():
 def test_every_example_folder_has_an_expectation_and_the_student_files():
     """One entry per folder and one folder per entry; each folder holds exactly the manifest's files."""
     problems = []
-    for assignment_dir in sorted(p for p in EXAMPLES.iterdir() if p.is_dir()):
-        assignment = assignment_dir.name
+    for assignment_dir in sorted(m.submissions for m in manifests.load_all() if m.submissions.is_dir()):
+        assignment = assignment_dir.parent.name
         if not (assignment_dir / "expected.toml").is_file():
             problems.append(f"{assignment}: no expected.toml")
             continue

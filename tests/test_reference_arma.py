@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.checklib.strategies import sequences as seq_st
+import strategies_sequences as seq_st
 from autograder.checklib.tolerances import VALUE_ATOL, VALUE_RTOL
 from autograder.loader import load_reference
 
-arma = load_reference("arma")
+arma = load_reference("sequences", "arma")
 
 
 def assert_close(got, expected):

@@ -18,12 +18,14 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from autograder.checklib.numgrad import numerical_gradient
-from autograder.checklib.strategies import recurrent as rst
+import strategies_recurrent as rst
 from autograder.checklib.tolerances import GRAD_ATOL, GRAD_RTOL, VALUE_ATOL, VALUE_RTOL
 from autograder.loader import load_reference
 from autograder.paths import SOLUTIONS
 
-MODULES = {stem: load_reference(stem) for stem in ("rnn", "lstm", "gru")}
+RECURRENT = SOLUTIONS / "recurrent"
+
+MODULES = {stem: load_reference("recurrent", stem) for stem in ("rnn", "lstm", "gru")}
 
 #: One strategy per forward/backward pair, with every option on: N = 1, T = 1, D != H, nonzero
 #: initial states, relu, alpha > 0 and large pre-activations all occur among the examples.
@@ -375,7 +377,7 @@ REQUIRED = {
 
 @pytest.mark.parametrize("stem", ["rnn", "lstm", "gru"])
 def test_solution_files_import_nothing_but_numpy(stem):
-    tree = ast.parse((SOLUTIONS / f"{stem}.py").read_text(encoding="utf-8"))
+    tree = ast.parse((RECURRENT / f"{stem}.py").read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -388,8 +390,8 @@ def test_solution_files_import_nothing_but_numpy(stem):
 @pytest.mark.parametrize("stem", ["rnn", "lstm", "gru"])
 def test_every_function_holds_one_solution_region_and_the_stub_raises_not_implemented(stem):
     strip = pytest.importorskip("autograder.strip")
-    source = (SOLUTIONS / f"{stem}.py").read_text(encoding="utf-8")
-    template = strip.strip_source(source, f"solutions/{stem}.py", REQUIRED[stem])
+    source = (RECURRENT / f"{stem}.py").read_text(encoding="utf-8")
+    template = strip.strip_source(source, f"solutions/recurrent/{stem}.py", REQUIRED[stem])
     namespace = {}
     exec(compile(template, f"template/{stem}.py", "exec"), namespace)
     if stem != "rnn":

@@ -18,13 +18,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.checklib.strategies import recurrent as rst
+import strategies_recurrent as rst
 from autograder.checklib.tolerances import VALUE_ATOL, VALUE_RTOL
 from autograder.loader import load_reference
 
 torch = pytest.importorskip("torch")
 
-MODULES = {stem: load_reference(stem) for stem in ("rnn", "lstm", "gru")}
+MODULES = {stem: load_reference("recurrent", stem) for stem in ("rnn", "lstm", "gru")}
 F64 = torch.float64
 
 

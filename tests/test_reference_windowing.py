@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograder.checklib.strategies import sequences as seq_st
+import strategies_sequences as seq_st
 from autograder.loader import load_reference
 
-windowing = load_reference("windowing")
+windowing = load_reference("sequences", "windowing")
 
 FUNCTIONS = ["make_windows", "make_seq2seq_windows"]
 

@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import sandbox, wire
-from autograder.engine import private_paths
+from autograder.grading import sandbox, wire
+from autograder.grading.grade import private_paths
 from autograder.paths import KIT_ROOT
-from autograder.sandbox import Limits, Worker, WorkerDied, WorkerTimeout, processes_of
+from autograder.grading.sandbox import Limits, Worker, WorkerDied, WorkerTimeout, processes_of
 
 IS_ROOT = os.geteuid() == 0
 HAS_BWRAP = shutil.which("bwrap") is not None

@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from autograder.staging import MAX_FILE, SubmissionError, stage_submission
+from autograder.grading.staging import MAX_FILE, SubmissionError, stage_submission
 
 FILES = ["rnn.py", "lstm.py", "gru.py"]
 

@@ -7,8 +7,7 @@ from autograder.checklib.errors import NotImplementedYet
 from autograder.checklib.examples import examples_of
 from autograder.checklib.local import LocalSubmission
 from autograder.loader import load_module
-from autograder.paths import TEMPLATES
-from autograder.strip import StripError, stale_templates, strip_source
+from autograder.release.strip import StripError, stale_templates, strip_source
 
 SOLUTION = '''\
 import numpy as np
@@ -85,6 +84,6 @@ def test_every_student_function_has_a_worked_example():
 @pytest.mark.parametrize("manifest, example", list(_worked_examples()))
 def test_templates_import_and_reach_not_implemented(manifest, example):
     """On valid inputs (the worked examples), every template function gets as far as its stub."""
-    templates = LocalSubmission(TEMPLATES, manifest.functions, prefix="_tpl_")
+    templates = LocalSubmission(manifest.templates, manifest.functions, prefix="_tpl_")
     with pytest.raises(NotImplementedYet):
         example(templates)

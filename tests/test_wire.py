@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from autograder import wire
+from autograder.grading import wire
 
 
 def _roundtrip(value, keep=None):

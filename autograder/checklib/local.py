@@ -31,10 +31,12 @@ class LocalSubmission:
         functions: function name -> file name, e.g. {"rnn_step_forward": "rnn.py"}.
         prefix: prefix of the module names under which the files are imported (keeps a reference's
             ``rnn`` apart from a student's ``rnn``).
+        extra_paths: folders the files may import from besides ``folder`` (an assignment's provided files).
     """
 
-    def __init__(self, folder: Path, functions: dict[str, str], prefix: str = ""):
+    def __init__(self, folder: Path, functions: dict[str, str], prefix: str = "", extra_paths=()):
         self.folder = Path(folder).resolve()
+        self.extra_paths = [str(Path(p).resolve()) for p in extra_paths]
         self.functions = dict(functions)
         self.prefix = prefix
         self._modules: dict = {}
@@ -52,9 +54,8 @@ class LocalSubmission:
             spec = importlib.util.spec_from_file_location(module_name, path)
             module = importlib.util.module_from_spec(spec)
             sys.modules[module_name] = module
-            added = str(self.folder) not in sys.path
-            if added:
-                sys.path.insert(0, str(self.folder))
+            added = [p for p in (str(self.folder), *self.extra_paths) if p not in sys.path]
+            sys.path[0:0] = added
             try:
                 spec.loader.exec_module(module)
             except Exception as exc:
@@ -62,8 +63,8 @@ class LocalSubmission:
                 raise StudentException(name, type(exc).__name__, str(exc), trimmed_traceback(exc, self.folder),
                                        during="import") from None
             finally:
-                if added:
-                    sys.path.remove(str(self.folder))
+                for p in added:
+                    sys.path.remove(p)
             self._modules[file] = module
         function = getattr(self._modules[file], name, None)
         if not callable(function):

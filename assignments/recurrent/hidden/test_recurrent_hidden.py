@@ -4,10 +4,10 @@ pre-activations), one check per gradient so that one wrong gradient costs only i
 
 import pytest
 
-from autograder.checklib import recurrent_checks as rc
 from autograder.checklib.registry import check
 from autograder.checklib.settings import for_all
-from autograder.checklib.strategies.recurrent import (
+import checks_recurrent as rc
+from strategies_recurrent import (
     gru_cases, gru_step_cases, lstm_cases, lstm_step_cases, rnn_cases, rnn_step_cases,
 )
 

@@ -6,8 +6,8 @@ Each example is small enough to print and to redo by hand with the handout's equ
 import numpy as np
 
 from autograder.checklib.examples import worked_example
-from autograder.checklib.recurrent_checks import backward, forward
-from autograder.checklib.strategies.recurrent import GATES, RecurrentCase
+from checks_recurrent import backward, forward
+from strategies_recurrent import GATES, RecurrentCase
 
 
 def make_case(model, step, *, N=2, T=3, D=3, H=2, seed=0, activation="tanh", alpha=0.0, scale=0.5):

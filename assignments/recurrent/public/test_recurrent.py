@@ -9,13 +9,13 @@ has hidden checks comparing your functions with the reference on many more input
 
 import pytest
 
-from autograder.checklib import recurrent_checks as rc
 from autograder.checklib.errors import StudentException
 from autograder.checklib.compare import CheckFailure
 from autograder.checklib.examples import assert_example, require_examples
 from autograder.checklib.registry import check
 from autograder.checklib.settings import for_all
-from autograder.checklib.strategies.recurrent import (
+import checks_recurrent as rc
+from strategies_recurrent import (
     gru_cases, gru_step_cases, lstm_cases, lstm_step_cases, rnn_cases, rnn_step_cases,
 )
 from examples_recurrent import CASES, EXAMPLES, examples_for

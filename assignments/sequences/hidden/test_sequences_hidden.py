@@ -16,15 +16,8 @@ from hypothesis import strategies as st
 from autograder.checklib.compare import CheckFailure, assert_close, describe_type
 from autograder.checklib.registry import check
 from autograder.checklib.settings import for_all
-from autograder.checklib.strategies import sequences as seq
-
-#: Names of each function's outputs, in the order it returns them.
-OUTPUTS = {
-    "make_windows": ("X", "Y"), "make_seq2seq_windows": ("X", "Y"),
-    "naive_forecast": ("yhat",), "seasonal_naive_forecast": ("yhat",), "difference": ("dy",),
-    "undifference": ("y",), "arma_predict": ("yhat", "eps"), "arma_forecast": ("forecast",),
-    "arima_predict": ("yhat",), "fit_ar": ("c", "ar"),
-}
+import strategies_sequences as seq
+from checks_sequences import OUTPUTS, copied
 
 
 def _outputs(function: str, value) -> dict:
@@ -40,15 +33,13 @@ def _outputs(function: str, value) -> dict:
 
 def matches_reference(student, reference, function: str, args: tuple, kwargs: dict) -> None:
     """Every output of ``function`` equals the reference's (integer windows compared by value)."""
-    want = _outputs(function, reference.call(function, *(_copy(a) for a in args), **kwargs))
-    got = _outputs(function, student.call(function, *(_copy(a) for a in args), **kwargs))
+    want = _outputs(function, reference.call(function, *(copied(a) for a in args), **kwargs))
+    got = _outputs(function, student.call(function, *(copied(a) for a in args), **kwargs))
     for name, value in want.items():
         dtype = None if isinstance(value, np.ndarray) and value.dtype.kind in "iu" else np.float64
         assert_close(function, name, got[name], value, dtype=dtype)
 
 
-def _copy(value):
-    return value.copy() if isinstance(value, np.ndarray) else value
 
 
 # ---------------------------------------------------------------- regimes: (function, regime) -> (args, kwargs)

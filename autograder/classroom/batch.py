@@ -1,0 +1,400 @@
+"""Grade a whole class: every submission in a folder, in parallel, resumable.
+
+    submissions/                         output/
+      alice/ (folder)     --grade-->       alice/results.json    (Gradescope format, as `grade` writes it)
+      bob.zip (zip)                        alice/feedback.md     (what the student reads)
+      ...                                  alice/grading.json    (content hash, grader hash, time, status)
+                                           gradebook.csv, report.html, score_histogram.png
+
+Each submission is graded by its own ``python -m autograder grade`` process (the real grader, with
+its sandboxed worker), ``jobs`` at a time. A grader process that dies or runs past ``timeout_s`` is
+killed and recorded as a failed result with a grader-error entry; the batch goes on.
+
+Resumable: a submission is skipped when its ``grading.json`` records a finished grading of the same
+student files (SHA-256 of the files the grader would take) by the same grader (SHA-256 of the
+assignment's checks, manifest, reference solutions, the check library and the grading options).
+Each result is moved into place atomically and ``grading.json`` is written last, so a crash or a
+``kill -9`` of the batch loses nothing already graded. Grader errors are retried on the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from .. import manifest as manifests
+from ..paths import KIT_ROOT
+from ..grading.command import grade_command
+from ..grading.staging import SubmissionError, stage_submission
+from ..runner.results import GRADER_ENTRY, Results, grader_failure, write_atomic
+from .gradebook import feedback_markdown
+
+DEFAULT_TIMEOUT_S = 1800.0  # per submission; a buggy recurrent backward can take minutes on a loaded machine
+IGNORED_NAMES = ("__MACOSX",)
+RECORD = "grading.json"
+RESULTS = "results.json"
+FEEDBACK = "feedback.md"
+STDERR_TAIL = 4000
+PR_SET_PDEATHSIG = 1
+
+
+class BatchError(ValueError):
+    """The batch cannot start (unknown assignment, missing submissions folder)."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's submission: ``student`` (from the entry's name) and the folder or zip ``path``."""
+
+    student: str
+    path: Path
+
+
+@dataclass
+class Record:
+    """What ``grading.json`` holds for one student (written after the results, atomically)."""
+
+    student: str
+    source: str  # the entry's name in the submissions folder
+    status: str  # "graded" or "grader error"
+    score: float
+    max_score: float
+    seconds: float
+    submission_sha256: str
+    grader_sha256: str
+    finished_at: str
+    detail: str = ""  # for grader errors: what happened
+
+    @classmethod
+    def load(cls, path: Path) -> "Record | None":
+        try:
+            return cls(**json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None
+
+
+@dataclass
+class BatchSummary:
+    """What one run of the batch did."""
+
+    assignment: str
+    output: Path
+    students: list[str] = field(default_factory=list)  # every submission found, sorted
+    graded: list[str] = field(default_factory=list)  # graded in this run (including grader errors)
+    skipped: list[str] = field(default_factory=list)  # unchanged since an earlier run
+    errors: list[str] = field(default_factory=list)  # grader errors in this run
+    ignored: list[str] = field(default_factory=list)  # entries that are not submissions
+    wall_s: float = 0.0
+    jobs: int = 1
+    grader_changed: bool = False  # the checks or reference were edited during the run (rerun: all regraded)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["output"] = str(self.output)
+        return data
+
+
+def discover(folder: Path) -> tuple[list[Submission], list[str]]:
+    """The submissions in ``folder``: each sub-folder or ``.zip`` is one student, named after it
+    (``alice.zip`` -> ``alice``). Returns the submissions (sorted) and the names of ignored entries
+    (other files such as an export's metadata; hidden entries are skipped silently)."""
+    subs: list[Submission] = []
+    ignored: list[str] = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
+            continue
+        if entry.is_dir():
+            subs.append(Submission(entry.name, entry))
+        elif entry.is_file() and entry.suffix.lower() == ".zip":
+            subs.append(Submission(entry.name[: -len(".zip")], entry))
+        else:
+            ignored.append(entry.name)
+    counts: dict[str, int] = {}
+    for s in subs:
+        counts[s.student] = counts.get(s.student, 0) + 1
+    # ``alice/`` and ``alice.zip`` side by side: keep the entries' full names apart
+    subs = [Submission(s.path.name, s.path) if counts[s.student] > 1 else s for s in subs]
+    return sorted(subs, key=lambda s: s.student), ignored
+
+
+def submission_hash(path: Path, files: list[str]) -> str:
+    """SHA-256 of the student files the grader would take from ``path`` (names and bytes)."""
+    stage = stage_submission(path, files)
+    try:
+        digest = hashlib.sha256()
+        for name in sorted(stage.present):
+            data = (stage.folder / name).read_bytes()
+            digest.update(f"{name}\0{len(data)}\0".encode())
+            digest.update(data)
+        for note in stage.notes:  # e.g. a file ignored for being a symlink changes the grade too
+            digest.update(f"note\0{note}\0".encode())
+        return digest.hexdigest()
+    finally:
+        shutil.rmtree(stage.folder, ignore_errors=True)
+
+
+#: The parts of the package that grading one submission runs (a change to one regrades everyone).
+GRADING_CODE = ("checklib", "runner", "grading", "manifest.py", "paths.py", "__init__.py")
+
+
+def grader_hash(manifest: manifests.Manifest, options: dict) -> str:
+    """SHA-256 of what decides a grade besides the submission: every file of the assignment that can
+    change a score (``Manifest.score_files``: manifest, checks and their modules, worked examples,
+    expected values, data, reference, provided files), the grading code, the kit version and the
+    grading options. A change to any of them regrades everyone."""
+    digest = hashlib.sha256(json.dumps({"version": __version__, **options}, sort_keys=True).encode())
+    package = KIT_ROOT / "autograder"
+    paths = manifest.score_files()
+    for part in GRADING_CODE:
+        paths += sorted((package / part).rglob("*.py")) if (package / part).is_dir() else [package / part]
+    for p in paths:
+        digest.update(str(p.relative_to(KIT_ROOT)).encode() + b"\0")
+        digest.update(p.read_bytes() if p.is_file() else b"<missing>")
+    return digest.hexdigest()
+
+
+def is_current(out_dir: Path, sub: Submission, sub_hash: str, grader_sha: str) -> bool:
+    """Whether ``sub`` has a finished grading of these files by this grader in ``out_dir``."""
+    record = Record.load(out_dir / sub.student / RECORD)
+    return (record is not None and record.status == "graded" and record.submission_sha256 == sub_hash
+            and record.grader_sha256 == grader_sha and (out_dir / sub.student / RESULTS).is_file())
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+class Interrupted(Exception):
+    """The batch is stopping (Ctrl-C): no new grader starts and no result is recorded."""
+
+
+class _Running:
+    """The grader processes running now, so an interrupted batch can kill them (and only them)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.procs: set[subprocess.Popen] = set()
+        self.stopping = False
+
+    def start(self, cmd: list[str], sink) -> subprocess.Popen:
+        with self.lock:
+            if self.stopping:
+                raise Interrupted()
+            proc = subprocess.Popen(cmd, cwd=KIT_ROOT, stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
+                                    start_new_session=True, preexec_fn=_die_with_parent)
+            self.procs.add(proc)
+            return proc
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopping = True
+            for proc in self.procs:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _run_grader(cmd: list[str], work: Path, timeout_s: float, running: _Running) -> tuple[int | None, str]:
+    """Run one grader process; (exit code or None on timeout, the tail of its stderr)."""
+    log = work / "grader.log"
+    with open(log, "wb") as sink:
+        proc = running.start(cmd, sink)
+        try:
+            code: int | None = proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            code = None
+        finally:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)  # the grader's own group; its worker dies with it (bwrap)
+            proc.wait()
+            with running.lock:
+                running.procs.discard(proc)
+    with open(log, "rb") as f:
+        f.seek(max(0, log.stat().st_size - STDERR_TAIL))
+        tail = f.read().decode("utf-8", "replace")
+    return code, tail
+
+
+def _failure_text(code: int | None, timeout_s: float, tail: str = "") -> str:
+    """What went wrong with a grader process, in one line."""
+    if code is None:
+        return f"the grader did not finish within {timeout_s:g} s and was stopped"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"the grader process was killed ({name})"
+    last = next((line.strip() for line in reversed(tail.splitlines()) if line.strip()), "")
+    return f"the grader process failed (exit status {code})" + (f": {last[:300]}" if last else "")
+
+
+def grade_one(assignment: str, sub: Submission, out_dir: Path, *, sub_hash: str, grader_sha: str,
+              options: dict, timeout_s: float, running: _Running) -> Record:
+    """Grade ``sub`` in a fresh grader process and put its results, feedback and record in place."""
+    student_dir = out_dir / sub.student
+    tmp_root = out_dir / ".tmp"
+    tmp_root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"{sub.student[:40]}-", dir=tmp_root))
+    start = time.monotonic()
+    try:
+        code, tail = _run_grader(grade_command(assignment, sub.path, work / RESULTS, options), work, timeout_s, running)
+        seconds = time.monotonic() - start
+        if running.stopping:
+            raise Interrupted()
+        results = None
+        if code == 0:
+            with contextlib.suppress(OSError, ValueError):
+                results = json.loads((work / RESULTS).read_text(encoding="utf-8"))
+        detail = ""
+        if results is not None:  # the grader ran but could not grade (it wrote a grader-failure result)
+            failure = next((t for t in results.get("tests", []) if t.get("name") == GRADER_ENTRY), None)
+            detail = f"the grader could not grade: {failure.get('output', '')}" if failure else ""
+        if results is None:
+            detail = _failure_text(code, timeout_s, tail) if code != 0 else "the grader wrote no readable results.json"
+            command = " ".join(grade_command(assignment, sub.path, Path(RESULTS), options))
+            failed = grader_failure(assignment, detail, f"{command}\n{tail}")
+            failed.extra["batch"] = {"exit_code": code, "seconds": round(seconds, 2)}
+            failed.write(work / RESULTS)
+            results = failed.to_json()
+        student_dir.mkdir(parents=True, exist_ok=True)
+        os.replace(work / RESULTS, student_dir / RESULTS)
+        write_atomic(student_dir / FEEDBACK, feedback_markdown(sub.student, results, manifests.load(assignment).title))
+        record = Record(
+            student=sub.student, source=sub.path.name, status="graded" if not detail else "grader error",
+            score=float(results.get("score", 0.0)),
+            max_score=float(results.get("extra_data", {}).get("max_score", 0.0)),
+            seconds=round(seconds, 3), submission_sha256=sub_hash, grader_sha256=grader_sha,
+            finished_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), detail=detail,
+        )
+        write_atomic(student_dir / RECORD, json.dumps(asdict(record), indent=2) + "\n")  # last: the commit mark
+        return record
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _progress(total: int, assignment: str, enabled: bool):
+    if not enabled:
+        return contextlib.nullcontext(None)
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=f"grading {assignment}", unit="sub", dynamic_ncols=True, file=sys.stderr)
+
+
+def grade_submissions(assignment: str, submissions: Path, output: Path, *, jobs: int | None = None,
+                timeout_s: float = DEFAULT_TIMEOUT_S, force: bool = False, progress: bool = True,
+                isolation: str | None = None, call_timeout_s: float | None = None,
+                max_examples: int | None = None) -> BatchSummary:
+    """Grade every submission in ``submissions`` for ``assignment`` into ``output``.
+
+    Args:
+        jobs: grader processes at once (default: the number of cores).
+        timeout_s: wall-clock limit of one submission's grading; past it the grader is killed and the
+            student gets a grader-error result (retried on the next run).
+        force: regrade everything, even unchanged submissions.
+        progress: show a progress bar on stderr.
+        isolation, call_timeout_s, max_examples: passed to ``python -m autograder grade``.
+
+    Raises:
+        BatchError: unknown assignment or unreadable submissions folder (before anything is graded).
+    """
+    try:
+        manifest = manifests.load(assignment)
+    except manifests.ManifestError as exc:
+        raise BatchError(str(exc)) from None
+    submissions, output = Path(submissions), Path(output)
+    if not submissions.is_dir():
+        raise BatchError(f"submissions folder not found: {submissions}")
+    subs, ignored = discover(submissions)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    options = {"isolation": isolation, "call_timeout_s": call_timeout_s, "max_examples": max_examples}
+    grader_sha = grader_hash(manifest, options)
+    summary = BatchSummary(assignment, output, students=[s.student for s in subs], ignored=ignored, jobs=jobs)
+    output.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+
+    todo: list[tuple[Submission, str]] = []
+    for sub in subs:
+        try:
+            sub_hash = submission_hash(sub.path, list(manifest.files))
+        except (SubmissionError, OSError) as exc:  # unreadable entry: the grader will record it
+            sub_hash = f"unreadable: {exc}"
+        if not force and is_current(output, sub, sub_hash, grader_sha):
+            summary.skipped.append(sub.student)
+        else:
+            todo.append((sub, sub_hash))
+
+    running = _Running()
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="grade")
+    try:
+        with _progress(len(todo), assignment, progress and bool(todo)) as bar:
+            futures = {pool.submit(grade_one, assignment, sub, output, sub_hash=h, grader_sha=grader_sha,
+                                   options=options, timeout_s=timeout_s, running=running): sub for sub, h in todo}
+            for future in as_completed(futures):
+                sub = futures[future]
+                try:
+                    record = future.result()
+                except Exception as exc:  # the batch's own failure for this student: never stop the rest
+                    record = _record_batch_failure(assignment, sub, output, grader_sha, exc)
+                summary.graded.append(sub.student)
+                if record.status != "graded":
+                    summary.errors.append(sub.student)
+                    if bar is not None:
+                        bar.write(f"{sub.student}: grader error: {record.detail}")
+                if bar is not None:
+                    bar.update(1)
+    except BaseException:  # Ctrl-C: stop the graders this batch started; finished results stay
+        running.stop()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        shutil.rmtree(output / ".tmp", ignore_errors=True)
+    summary.graded.sort()
+    summary.errors.sort()
+    summary.grader_changed = bool(todo) and grader_hash(manifest, options) != grader_sha
+    summary.wall_s = round(time.monotonic() - started, 3)
+    write_atomic(output / "batch.json", json.dumps(summary.to_json(), indent=2) + "\n")
+    return summary
+
+
+def _record_batch_failure(assignment: str, sub: Submission, out_dir: Path, grader_sha: str, exc: Exception) -> Record:
+    """A grader-error result written by the batch itself (e.g. the output disk is full)."""
+    import traceback
+
+    detail = f"the batch could not grade this submission: {type(exc).__name__}: {exc}"
+    failed: Results = grader_failure(assignment, detail, traceback.format_exc())
+    record = Record(sub.student, sub.path.name, "grader error", 0.0, 0.0, 0.0, "", grader_sha,
+                    time.strftime("%Y-%m-%dT%H:%M:%S%z"), detail)
+    with contextlib.suppress(Exception):
+        failed.write(out_dir / sub.student / RESULTS)
+        write_atomic(out_dir / sub.student / FEEDBACK, feedback_markdown(sub.student, failed.to_json()))
+        write_atomic(out_dir / sub.student / RECORD, json.dumps(asdict(record), indent=2) + "\n")
+    return record
+
+
+def load_class(out_dir: Path, students: list[str]) -> dict[str, tuple[dict, Record | None]]:
+    """``student -> (results.json, grading record)`` for the students with results in ``out_dir``."""
+    out = {}
+    for student in students:
+        path = out_dir / student / RESULTS
+        try:
+            results = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        out[student] = (results, Record.load(out_dir / student / RECORD))
+    return out

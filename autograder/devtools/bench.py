@@ -1,0 +1,131 @@
+"""``make bench``: how fast the grader is, per assignment, on this machine.
+
+1. One full correct submission (the reference): wall time of ``python -m autograder grade``, median
+   of ``runs`` runs (target: at most ``TARGET_ONE_S``).
+2. The bundled example class graded by the batch grader from scratch: submissions per minute and
+   time per submission (target: at least ``TARGET_PER_MIN`` per minute).
+3. The same class graded again, each submission by its own plain ``python -m autograder grade``
+   (as many at once as the batch ran): every score must equal the batch's (OK / MISMATCH).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .. import manifest as manifests
+from ..classroom import grade_batch
+from ..classroom.batch import RESULTS, Record, discover, grader_hash
+from ..grading.command import grade_command
+from ..paths import KIT_ROOT
+from .classgen import write_class
+
+TARGET_ONE_S = 15.0
+TARGET_PER_MIN = 10.0
+OPTIONS = {"isolation": None, "call_timeout_s": None, "max_examples": None}  # grade_batch's defaults
+
+
+def grade_once(assignment: str, submission: Path, output: Path) -> float:
+    """Wall time of one ``python -m autograder grade`` (raises if the grader itself fails)."""
+    start = time.monotonic()
+    proc = subprocess.run(grade_command(assignment, submission, output), cwd=KIT_ROOT, capture_output=True, text=True)
+    seconds = time.monotonic() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"grading {submission} failed: {proc.stderr.strip()[-500:]}")
+    return seconds
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished child processes and their descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _scores(path: Path) -> tuple[float, dict[str, float]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data["score"], {t["name"]: t["score"] for t in data["tests"]}
+
+
+def bench_one(assignment: str, runs: int, tmp: Path) -> tuple[float, bool]:
+    """Time the reference's grading; (median seconds, whether it met the target)."""
+    times = []
+    for i in range(runs):
+        out = tmp / f"{assignment}-correct-{i}.json"
+        times.append(grade_once(assignment, manifests.load(assignment).solutions, out))
+        score, _ = _scores(out)
+    full = json.loads(out.read_text())["extra_data"]["max_score"]
+    median = statistics.median(times)
+    ok = median <= TARGET_ONE_S
+    print(f"one correct submission: {median:.1f} s (median of {runs}: {', '.join(f'{t:.1f}' for t in times)}; "
+          f"score {score:g}/{full:g})  target <= {TARGET_ONE_S:g} s: {'OK' if ok else 'MISSED'}", flush=True)
+    return median, ok
+
+
+def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> tuple[float, bool, bool]:
+    """Grade the bundled class in batch, then one by one; (per minute, target met, scores equal)."""
+    folder = manifests.load(assignment).class_folder
+    if not folder.is_dir():
+        write_class(assignment)
+    out = tmp / f"{assignment}-batch"
+    grader_sha = grader_hash(manifests.load(assignment), OPTIONS)
+    cpu_before = _children_cpu()
+    summary = grade_batch(assignment, folder, out, jobs=jobs, force=True)
+    cpu = (_children_cpu() - cpu_before) / max(1, len(summary.graded))
+    n = len(summary.graded)
+    per_min = n / summary.wall_s * 60 if summary.wall_s else 0.0
+    secs = [r.seconds for s in summary.graded if (r := Record.load(out / s / "grading.json")) is not None]
+    ok = per_min >= TARGET_PER_MIN
+    print(f"batch, bundled class: {n} submissions in {summary.wall_s:.1f} s with {summary.jobs} parallel graders = "
+          f"{per_min:.1f} per minute; per submission median {statistics.median(secs):.1f} s, max {max(secs):.1f} s  "
+          f"target >= {TARGET_PER_MIN:g}/min: {'OK' if ok else 'MISSED'}", flush=True)
+    print(f"  CPU time per submission (grader and sandbox): {cpu:.1f} s; on {os.cpu_count()} idle cores that is "
+          f"about {os.cpu_count() * 60 / cpu:.0f} per minute" if cpu else "", flush=True)
+    if not compare:
+        return per_min, ok, True
+    start = time.monotonic()
+    mismatches = []
+
+    def alone(sub):
+        single = tmp / f"{assignment}-single-{sub.student}.json"
+        grade_once(assignment, sub.path, single)
+        return sub, single
+
+    with ThreadPoolExecutor(summary.jobs) as pool:  # each a separate plain `grade` run, none of the batch's machinery
+        for sub, single in pool.map(alone, discover(folder)[0]):
+            (total_b, checks_b), (total_1, checks_1) = _scores(out / sub.student / RESULTS), _scores(single)
+            if (total_b, checks_b) != (total_1, checks_1):
+                differ = sorted(n for n in set(checks_b) | set(checks_1) if checks_b.get(n) != checks_1.get(n))
+                mismatches.append(f"{sub.student}: batch {total_b:g}, one by one {total_1:g}; "
+                                  f"{len(differ)} checks differ, e.g. {differ[0]!r}")
+    wall = time.monotonic() - start
+    if grader_hash(manifests.load(assignment), OPTIONS) != grader_sha:
+        print("batch scores = one-by-one grading: NOT COMPARED (the grader's checks, reference or check library "
+              "changed while the bench ran; run it again)")
+        return per_min, ok, True
+    verdict = "OK" if not mismatches else "MISMATCH"
+    print(f"batch scores = one-by-one grading ({n} submissions graded again, each by its own "
+          f"`python -m autograder grade`, {summary.jobs} at a time, {wall:.0f} s): {verdict}")
+    for line in mismatches:
+        print(f"  MISMATCH {line}")
+    return per_min, ok, not mismatches
+
+
+def run_bench(assignments: list[str], runs: int = 3, jobs: int | None = None, compare: bool = True) -> int:
+    """Run the benchmark; exit status 1 on a score mismatch (a missed time target only reports)."""
+    print(f"machine: {os.cpu_count()} cores; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    equal = True
+    with tempfile.TemporaryDirectory(prefix="ag-bench-") as tmp:
+        for name in assignments:
+            print(f"\n== {name}", flush=True)
+            bench_one(name, runs, Path(tmp))
+            _, _, same = bench_batch(name, Path(tmp), jobs, compare)
+            equal = equal and same
+    return 0 if equal else 1
