@@ -1,0 +1,104 @@
+"""Grade one submission: stage it, start the sandboxed worker, run the checks, write results.json.
+
+    submission --> staging (whitelisted files) --> sandboxed worker (student code only)
+               --> trusted checks (pytest + Hypothesis, reference in this process) --> results.json
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import shutil
+import sys
+import traceback
+from pathlib import Path
+
+from .. import __version__
+from .. import manifest as manifests
+from ..checklib.local import LocalSubmission
+from ..paths import KIT_ROOT
+from ..runner.collector import run_checks
+from ..runner.results import Results, grader_failure
+from .remote import RemoteSubmission
+from .sandbox import Limits, Worker
+from .staging import stage_submission
+
+ISOLATION_TEXT = {
+    "bwrap": "bubblewrap (no network, private filesystem and process view) as an unprivileged user, with rlimits",
+    "uid": "a separate unprivileged user with rlimits (bubblewrap unavailable)",
+    "process": "a separate process with rlimits only (no bubblewrap, not root)",
+}
+
+
+def reference_submission(manifest: manifests.Manifest) -> LocalSubmission:
+    """The trusted reference solutions of ``manifest``, imported into this process."""
+    extra = sorted({p.parent for p in manifest.provided.values()})
+    return LocalSubmission(manifest.solutions, manifest.functions, prefix="_reference_", extra_paths=extra)
+
+
+def private_paths() -> tuple[Path, ...]:
+    """What a worker must not read: everything at the top of the kit (reference, checks, examples,
+    .git, ...) except the Python environment the worker runs in."""
+    needed = [Path(os.path.realpath(p)) for p in (sys.prefix, sys.base_prefix)]
+    out = []
+    for entry in sorted(KIT_ROOT.iterdir()):
+        real = Path(os.path.realpath(entry))
+        if not any(n == real or n.is_relative_to(real) for n in needed):
+            out.append(entry)
+    return tuple(out)
+
+
+def grade(assignment: str, submission_path: Path, output: Path, *, isolation: str | None = None,
+          limits: Limits | None = None, call_timeout_s: float | None = None,
+          max_examples: int | None = None) -> Results:
+    """Grade ``submission_path`` for ``assignment`` and write ``output`` (always, whatever happens).
+
+    ``call_timeout_s`` and ``max_examples`` override the manifest's time limit per call and the
+    grading profile's Hypothesis examples per check (the kit's own tests use them to grade faster).
+
+    Raises:
+        ManifestError: unknown assignment; SubmissionError: unreadable submission path.
+        (Both before anything is written: the grader itself cannot run.)
+    """
+    manifest = manifests.load(assignment)
+    stage = stage_submission(Path(submission_path), list(manifest.files))
+    for name, source in manifest.provided.items():  # provided files: the kit's, next to the student's
+        shutil.copyfile(source, stage.folder / name)
+    results = Results(manifest.name)
+    worker = None
+    try:
+        limits = limits or Limits(call_timeout_s=manifest.call_timeout_s, memory_mb=manifest.memory_mb)
+        if call_timeout_s is not None:
+            limits = dataclasses.replace(limits, call_timeout_s=call_timeout_s)
+        worker = Worker(stage.folder, limits, level=isolation, private_paths=private_paths())
+        worker.start()
+        submission = RemoteSubmission(worker, manifest.functions, stage.present, limits.call_timeout_s,
+                                      manifest.cache_functions, manifest.function_timeouts)
+        reference = reference_submission(manifest)
+        collector = run_checks(manifest, submission, reference, results, max_examples=max_examples)
+        isolation_used = worker.level
+        lines = [f"{manifest.title}: {results.score:g} / {results.max_score:g} points."]
+        lines += [f"Note: {n}" for n in stage.notes]
+        lines.append(f"Your code ran in {ISOLATION_TEXT.get(isolation_used, isolation_used)}.")
+        results.output = "\n".join(lines)
+        results.extra.update(isolation=isolation_used, kit_version=__version__)
+        if call_timeout_s is not None or max_examples is not None:
+            results.extra["overrides"] = {"call_timeout_s": call_timeout_s, "max_examples": max_examples}
+        if collector.errors:
+            results.extra["grader_error"] = "\n".join(collector.errors)[-20000:]
+        if not results.tests:
+            results = grader_failure(manifest.name, "no checks ran", "\n".join(collector.errors))
+    except BaseException as exc:  # the grader's own failure: still write a valid results.json
+        results = grader_failure(manifest.name, f"the grader failed: {type(exc).__name__}",
+                                 traceback.format_exc())
+        if not isinstance(exc, Exception):
+            results.write(output)
+            raise
+    finally:
+        if worker is not None:
+            worker.close()
+        with contextlib.suppress(Exception):  # e.g. RecursionError on a folder nested very deep
+            shutil.rmtree(stage.folder, ignore_errors=True)
+    results.write(output)
+    return results
