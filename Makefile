@@ -15,11 +15,12 @@ SUB ?= student_templates
 SUBMISSIONS ?= assignments/$(ASSIGNMENT)/class
 OUTPUT ?= grading/$(ASSIGNMENT)
 
-.PHONY: help install test templates grade-one grade demo bench dist check-python clean
+.PHONY: help install test test-fast templates grade-one grade demo bench dist check-python clean
 
 help:
 	@echo "make demo        install, build the distributions, grade the bundled examples, print the scores"
 	@echo "make test        install, run the whole test suite"
+	@echo "make test-fast   install, run the tests that start no grader, sandbox or build (pytest -m \"not slow\")"
 	@echo "make templates   regenerate student_templates/ from solutions/"
 	@echo "make grade-one   SUB=path ASSIGNMENT=name  grade one submission into results.json"
 	@echo "make grade       ASSIGNMENT=name SUBMISSIONS=folder OUTPUT=folder  grade a class"
@@ -39,6 +40,9 @@ $(STAMP): requirements/grader.txt requirements/test.txt requirements/torch.txt r
 
 test: install
 	$(PY) -m pytest tests
+
+test-fast: install
+	$(PY) -m pytest -m "not slow" tests
 
 templates: install
 	$(PY) -m autograder templates

@@ -46,7 +46,8 @@ def cmd_check(args) -> int:
     except manifests.ManifestError as exc:
         return _fail(str(exc))
     files = list(manifest.public_checks)
-    submission = LocalSubmission(folder, manifest.functions)
+    submission = LocalSubmission(folder, manifest.functions, timeout_s=manifest.call_timeout_s,
+                                 function_timeouts=manifest.function_timeouts)
     results = Results(manifest.name)
     collector = run_checks(manifest, submission, None, results, files)
     if args.function:
@@ -54,7 +55,8 @@ def cmd_check(args) -> int:
     print(check_report(results))
     if collector.errors:
         print("\nThe checks themselves had problems:\n" + "\n".join(collector.errors), file=sys.stderr)
-    return 0
+        return 2
+    return 0 if all(t.status == "passed" for t in results.tests) else 1  # as pytest: 1 when a check failed
 
 
 def cmd_templates(args) -> int:
@@ -89,29 +91,49 @@ def cmd_dist(args) -> int:
 
 
 def cmd_grade_batch(args) -> int:
-    from .classroom import DEFAULT_TIMEOUT_S, BatchError, grade_batch
+    from .classroom import DEFAULT_TIMEOUT_S, BatchError, grade_batch, late_policy
     from .classroom.class_report import common_failures_text
 
+    out = Path(args.output)
+    overrides = {k: v for k, v in {"due": args.due, "per_day": args.late_per_day, "cap": args.late_cap,
+                                   "grace_minutes": args.grace_minutes, "extensions": args.extensions}.items()
+                 if v is not None}
     try:
-        summary = grade_batch(args.assignment, Path(args.submissions), Path(args.output), jobs=args.jobs,
+        policy = late_policy(args.assignment, **overrides)
+        summary = grade_batch(args.assignment, Path(args.submissions), out, jobs=args.jobs,
                               timeout_s=args.timeout or DEFAULT_TIMEOUT_S, force=args.force, progress=not args.quiet,
                               isolation=args.isolation, call_timeout_s=args.call_timeout,
-                              max_examples=args.max_examples)
+                              max_examples=args.max_examples, roster=args.roster, students=args.student,
+                              late=policy, canvas_column=args.canvas_assignment)
     except BatchError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         print("interrupted: the results finished so far are kept; run the same command again to go on",
               file=sys.stderr)
         return 130
-    print(f"{args.assignment}: {len(summary.students)} submissions, {len(summary.graded)} graded, "
-          f"{len(summary.skipped)} unchanged, {len(summary.errors)} grader errors, {summary.wall_s:.1f} s")
+    print(f"{args.assignment}: {len(summary.students)} submissions ({summary.layout}), {len(summary.graded)} graded, "
+          f"{len(summary.skipped)} {'left as they are' if args.student else 'unchanged'}, "
+          f"{len(summary.errors)} grader errors, {summary.wall_s:.1f} s")
     if summary.ignored:
-        print(f"ignored (not a folder or .zip): {', '.join(summary.ignored)}")
+        print(f"ignored (not a submission): {', '.join(summary.ignored)}")
+    for line in summary.unidentified:
+        print(f"unidentified: {line}", file=sys.stderr)
+    if summary.missing:
+        print(f"on the roster without a submission ({len(summary.missing)}): {', '.join(summary.missing)}",
+              file=sys.stderr)
+    for note in summary.notes:
+        print(f"note: {note}", file=sys.stderr)
     if summary.grader_changed:
         print("warning: the grader's checks or reference changed during this run; run again to regrade everyone",
               file=sys.stderr)
-    print(common_failures_text(Path(args.output), summary.students))
-    print(f"gradebook: {Path(args.output) / 'gradebook.csv'}\nreport:    {Path(args.output) / 'report.html'}")
+    print(common_failures_text(out, summary.students))
+    print(f"gradebook: {out / 'gradebook.csv'} (Canvas: {out / 'canvas.csv'}, per check: {out / 'checks.csv'})\n"
+          f"report:    {out / 'report.html'}")
+    if summary.errors:
+        print(f"error: {len(summary.errors)} grader error{'s' if len(summary.errors) != 1 else ''} "
+              f"({', '.join(summary.errors)}): no grade for them; run the same command again to retry",
+              file=sys.stderr)
+        return 1
     return 0
 
 
@@ -184,15 +206,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(DIST), help="where to build (default: dist/ in the kit)")
     p.set_defaults(run=cmd_dist)
 
-    p = sub.add_parser("grade-batch", help="grade a class: every folder or .zip in a folder, in parallel")
+    p = sub.add_parser(
+        "grade-batch", help="grade a class (a Gradescope export, a Canvas bulk download or folders), in parallel",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Grade every submission of a class into OUTPUT: results, feedback (markdown and HTML), "
+                    "gradebook.csv, canvas.csv, checks.csv, report.html. Rerunning regrades only what changed.",
+        epilog="exit status:\n"
+               "  0    every submission found has a grade (graded now or unchanged since the last run)\n"
+               "  1    grader errors: some submissions have no grade (listed; the next run retries them)\n"
+               "  2    nothing to grade or a usage error: no submission found, unknown --student, unreadable\n"
+               "       roster or extensions, bad due date or late policy, unknown assignment\n"
+               "  130  interrupted (Ctrl-C); what was finished is kept\n"
+               "Files whose student cannot be identified are listed on stderr and in report.html, never dropped.")
     p.add_argument("--assignment", required=True, help=f"one of: {', '.join(manifests.available())}")
-    p.add_argument("--submissions", required=True, help="a folder with one folder or .zip per student")
-    p.add_argument("--output", required=True, help="where results, gradebook.csv and report.html go")
+    p.add_argument("--submissions", required=True,
+                   help="the class: a Gradescope export (submission_<id>/ + submission_metadata.yml), a Canvas "
+                        "bulk download (<name>_<userid>_<submissionid>_<file>), or one folder or .zip per student")
+    p.add_argument("--output", required=True, help="where results, gradebooks and report.html go")
+    p.add_argument("--roster", default=None, metavar="CSV",
+                   help="the class list: id,name,email,section (optional sid,login,canvas_id; Canvas's and "
+                        "Gradescope's roster exports work too); names students and finds who handed in nothing")
+    p.add_argument("--student", action="append", default=None, metavar="ID",
+                   help="regrade only this student (any id: roster id, SID, email, Canvas id; repeatable), even "
+                        "when unchanged; everyone else stays as they are")
     p.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: the number of cores)")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                    help="limit per submission before its grading is stopped (default: 1800)")
     p.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    late = p.add_argument_group("late work (default: the manifest's [late] table; each option overrides it)")
+    late.add_argument("--due", default=None, metavar="TIME", help="due date and time, ISO 8601, e.g. 2026-12-01T23:59:00+00:00")
+    late.add_argument("--late-per-day", type=float, default=None, metavar="PERCENT",
+                      help="penalty per started day late, percent of the earned score")
+    late.add_argument("--late-cap", type=float, default=None, metavar="PERCENT", help="largest penalty, percent")
+    late.add_argument("--grace-minutes", type=float, default=None, metavar="MINUTES",
+                      help="minutes after the due time that still count as on time")
+    late.add_argument("--extensions", default=None, metavar="CSV", help="per-student extensions: id,new_due rows")
+    p.add_argument("--canvas-assignment", default=None, metavar="NAME",
+                   help="canvas.csv's assignment column, e.g. 'RNN lab (123456)' to fill that Canvas assignment "
+                        "(default: the assignment's title: Canvas makes a new assignment)")
     p.add_argument("--isolation", choices=("bwrap", "uid", "process"), default=None, help=argparse.SUPPRESS)
     p.add_argument("--call-timeout", type=float, default=None, help=argparse.SUPPRESS)
     p.add_argument("--max-examples", type=int, default=None, help=argparse.SUPPRESS)

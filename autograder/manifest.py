@@ -48,7 +48,11 @@ class Manifest:
         provided_from: the assignment whose reference the provided files are ("" if none).
         data: data files of the handout and the outcome checks (absolute paths, under root).
         hidden_visibility: Gradescope visibility of hidden checks' results.
+        accept_numbered_copies: grade a browser's copy ``rnn (1).py`` (or ``rnn-1.py``) as ``rnn.py`` when
+            ``rnn.py`` is missing and the copy is the only candidate (``[submission]`` table).
         call_timeout_s: wall-clock limit of one call into student code.
+        budget_s: wall-clock budget of all calls into student code in one grading; past it, the
+            functions that used it up are not called again (their remaining checks fail as timed out).
         function_timeouts: function -> its own wall-clock limit per call, where it needs more than
             ``call_timeout_s`` (e.g. a training loop under a time budget).
         memory_mb: address-space limit of the sandboxed worker.
@@ -66,8 +70,10 @@ class Manifest:
     provided_from: str
     data: tuple[Path, ...]
     hidden_visibility: str
+    accept_numbered_copies: bool
     call_timeout_s: float
     function_timeouts: dict[str, float]
+    budget_s: float
     memory_mb: int
 
     @property
@@ -165,8 +171,10 @@ def load_file(path: Path, name: str | None = None) -> Manifest:
             provided_from=provided_from,
             data=_paths(base, data.get("handout", {}).get("data", []), f"{path}: [handout] data"),
             hidden_visibility=str(checks.get("hidden_visibility", "after_published")),
+            accept_numbered_copies=bool(data.get("submission", {}).get("accept_numbered_copies", False)),
             call_timeout_s=float(limits.get("call_timeout_s", 5.0)),
             function_timeouts={str(f): float(t) for f, t in limits.get("function_timeout_s", {}).items()},
+            budget_s=float(limits.get("budget_s", 60.0)),
             memory_mb=int(limits.get("memory_mb", 1536)),
         )
     except (KeyError, TypeError, AttributeError) as exc:

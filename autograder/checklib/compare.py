@@ -62,6 +62,8 @@ def assert_close(
         if not isinstance(got, (float, int, np.floating, np.integer)) or isinstance(got, bool):
             raise CheckFailure(f"{function}: '{name}' should be a float, got {describe_type(got)}")
         got_f = float(got)
+        if not np.isfinite(expected):
+            raise CheckFailure(_not_finite(function, name, what, expected))
         if not np.isfinite(got_f) or abs(got_f - expected) > atol + rtol * abs(expected):
             raise CheckFailure(f"{function}: '{name}' is wrong: got {got_f!r}, {what} {expected!r}")
         return
@@ -71,6 +73,9 @@ def assert_close(
         raise CheckFailure(f"{function}: '{name}' has non-real dtype {got.dtype}")
     g = got.astype(np.float64)
     e = expected.astype(np.float64)
+    if not np.all(np.isfinite(e)):  # never pass against inf or nan (e.g. a numerical gradient that overflowed)
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(e))[0])
+        raise CheckFailure(_not_finite(function, name, what, float(e[bad]), list(bad)))
     if not np.all(np.isfinite(g)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(g))[0])
         raise CheckFailure(f"{function}: '{name}' contains {float(g[bad])} at index {list(bad)}; {what} {float(e[bad])!r}"
@@ -88,6 +93,15 @@ def assert_close(
         f"  max abs error {err.max():.3g}, max rel error {rel.max():.3g} "
         f"(allowed: |got - {what}| <= {atol:g} + {rtol:g} * |{what}|)" + _arrays(g, e, what)
     )
+
+
+def _not_finite(function: str, name: str, what: str, value: float, index: list | None = None) -> str:
+    """The verdict when the value to compare with is not finite: nothing can pass against it."""
+    where = f" at index {index}" if index is not None else ""
+    cause = (" Your forward pass returns huge or non-finite values on this input, so its numerical gradient "
+             "overflows." if what != "expected" else "")
+    return (f"{function}: '{name}' cannot be checked: the {what} value is {value!r}{where}.{cause} "
+            "A check never passes against a non-finite value.")
 
 
 def _arrays(got: np.ndarray, expected: np.ndarray, what: str) -> str:

@@ -68,8 +68,11 @@ class MissingFile(StudentCodeError):
 
     kind = "missing file"
 
-    def __init__(self, function: str, file: str):
-        super().__init__(function, f"{file} is missing from the submission, so {function} cannot be checked")
+    def __init__(self, function: str, file: str, hint: str = ""):
+        message = f"{file} is missing from the submission, so {function} cannot be checked"
+        if hint:
+            message += f" (the submission has {hint}: rename it to {file} and submit again)"
+        super().__init__(function, message)
 
 
 class MissingFunction(StudentCodeError):

@@ -1,18 +1,57 @@
 """A submission imported into this process: how a student checks their own work.
 
 The grader never uses this for student code (it uses the sandboxed worker, see
-``autograder/remote.py``); it does use it for the trusted reference solutions.
+``autograder/grading/remote.py``); it does use it for the trusted reference solutions.
+
+With a time limit (``timeout_s``, the manifest's per-call limit in every student tool), a call that
+runs past it is interrupted (a ``SIGALRM`` timer, on the main thread of a POSIX system: Linux, macOS,
+Colab) and reported as the grader reports it; like the grader, the function is not called again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib.util
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
-from .errors import MissingFile, MissingFunction, NotImplementedYet, StudentException
+from .errors import MissingFile, MissingFunction, NotImplementedYet, StudentException, StudentTimeout
+
+
+IMPORT_TIMEOUTS = 4  # importing a file may take this many call time limits (as in the grader)
+
+
+class _CallTimedOut(BaseException):
+    """Raised by the timer inside a student call (a BaseException: ``except Exception`` in student
+    code cannot swallow it)."""
+
+
+def can_time_out() -> bool:
+    """Whether calls here can be interrupted by a timer (POSIX, main thread)."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None):
+    """Interrupt the block with ``_CallTimedOut`` after ``seconds`` (no limit where timers cannot run)."""
+    if not seconds or not can_time_out():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _CallTimedOut()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def trimmed_traceback(exc: BaseException, folder: Path) -> str:
@@ -32,10 +71,16 @@ class LocalSubmission:
         prefix: prefix of the module names under which the files are imported (keeps a reference's
             ``rnn`` apart from a student's ``rnn``).
         extra_paths: folders the files may import from besides ``folder`` (an assignment's provided files).
+        timeout_s: wall-clock limit of one call (None: none, as for the trusted reference).
+        function_timeouts: function -> its own limit, where the manifest gives one.
     """
 
-    def __init__(self, folder: Path, functions: dict[str, str], prefix: str = "", extra_paths=()):
+    def __init__(self, folder: Path, functions: dict[str, str], prefix: str = "", extra_paths=(),
+                 timeout_s: float | None = None, function_timeouts: dict[str, float] | None = None):
         self.folder = Path(folder).resolve()
+        self.timeout_s = timeout_s
+        self.function_timeouts = dict(function_timeouts or {})
+        self._timed_out: dict[str, float] = {}
         self.extra_paths = [str(Path(p).resolve()) for p in extra_paths]
         self.functions = dict(functions)
         self.prefix = prefix
@@ -57,7 +102,15 @@ class LocalSubmission:
             added = [p for p in (str(self.folder), *self.extra_paths) if p not in sys.path]
             sys.path[0:0] = added
             try:
-                spec.loader.exec_module(module)
+                with time_limit(self.timeout_s and IMPORT_TIMEOUTS * self.timeout_s):
+                    spec.loader.exec_module(module)
+            except _CallTimedOut:
+                sys.modules.pop(module_name, None)
+                error = StudentTimeout(name, IMPORT_TIMEOUTS * self.timeout_s)
+                error.message = (f"importing {file} did not finish within {IMPORT_TIMEOUTS * self.timeout_s:g} s "
+                                 f"(a loop or a wait at the top level of the file?), so {name} was not called")
+                error.args = (error.message,)
+                raise error from None
             except Exception as exc:
                 sys.modules.pop(module_name, None)
                 raise StudentException(name, type(exc).__name__, str(exc), trimmed_traceback(exc, self.folder),
@@ -73,9 +126,16 @@ class LocalSubmission:
 
     def call(self, name: str, *args, **kwargs):
         """``name(*args, **kwargs)``, with the student's exceptions turned into StudentCodeError."""
+        if name in self._timed_out:
+            raise StudentTimeout(name, self._timed_out[name], earlier=True)
         function = self._function(name)
+        limit = self.function_timeouts.get(name, self.timeout_s)
         try:
-            return function(*args, **kwargs)
+            with time_limit(limit):
+                return function(*args, **kwargs)
+        except _CallTimedOut:
+            self._timed_out[name] = limit
+            raise StudentTimeout(name, limit) from None
         except NotImplementedError:
             raise NotImplementedYet(name) from None
         except Exception as exc:

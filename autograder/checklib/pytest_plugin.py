@@ -10,12 +10,12 @@ Fixtures a check can ask for:
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from .. import manifest as manifests
 from . import settings as check_settings
 from .feedback import describe
 from .local import LocalSubmission
@@ -29,11 +29,14 @@ def pytest_configure(config) -> None:
     check_settings.load()
 
 
-def _functions_from_manifest(folder: Path) -> dict[str, str]:
+def student_submission(folder: Path) -> LocalSubmission:
+    """The student's files in ``folder`` (or its parent) as the manifest there names them, each call
+    limited to the manifest's time limit, as in the grader."""
     for candidate in (folder / "manifest.toml", folder.parent / "manifest.toml"):
         if candidate.is_file():
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            return {fn: file for file, fns in data["files"].items() for fn in fns}
+            manifest = manifests.load_file(candidate)
+            return LocalSubmission(candidate.parent, manifest.functions, timeout_s=manifest.call_timeout_s,
+                                   function_timeouts=manifest.function_timeouts)
     raise pytest.UsageError(f"no manifest.toml in {folder}: run the checks from your assignment folder")
 
 
@@ -41,8 +44,7 @@ def _functions_from_manifest(folder: Path) -> dict[str, str]:
 def student(request):
     submission = request.config.stash.get(SUBMISSION, None)
     if submission is None:
-        folder = Path(request.config.rootpath)
-        submission = LocalSubmission(folder, _functions_from_manifest(folder))
+        submission = student_submission(Path(request.config.rootpath))
         request.config.stash[SUBMISSION] = submission
     return submission
 

@@ -1,11 +1,12 @@
-"""Grade a whole class: every submission in a folder, in parallel, resumable.
+"""Grade a whole class: every submission in an export, in parallel, resumable.
 
-    submissions/                         output/
-      alice/ (folder)     --grade-->       alice/results.json    (Gradescope format, as `grade` writes it)
-      bob.zip (zip)                        alice/feedback.md     (what the student reads)
-      ...                                  alice/grading.json    (content hash, grader hash, time, status)
-                                           gradebook.csv, report.html, score_histogram.png
+    export (exports.py reads it)          output/
+      Gradescope: submission_<id>/ + yml  --grade-->  <student>/results.json  (Gradescope format, as `grade` writes it)
+      Canvas: flat <name>_<uid>_<sid>_<file>          <student>/feedback.md   (what the student reads; .html too)
+      folders: alice/, bob.zip, ...                   <student>/grading.json  (content hash, grader hash, time, status)
+                                                      gradebook.csv, canvas.csv, checks.csv, report.html
 
+``<student>`` is the student's id (roster id, Gradescope SID, Canvas user id, or the entry's name).
 Each submission is graded by its own ``python -m autograder grade`` process (the real grader, with
 its sandboxed worker), ``jobs`` at a time. A grader process that dies or runs past ``timeout_s`` is
 killed and recorded as a failed result with a grader-error entry; the batch goes on.
@@ -15,6 +16,7 @@ student files (SHA-256 of the files the grader would take) by the same grader (S
 assignment's checks, manifest, reference solutions, the check library and the grading options).
 Each result is moved into place atomically and ``grading.json`` is written last, so a crash or a
 ``kill -9`` of the batch loses nothing already graded. Grader errors are retried on the next run.
+``students`` (``--student``) regrades exactly the students named, and leaves everyone else as they are.
 """
 
 from __future__ import annotations
@@ -41,10 +43,12 @@ from ..paths import KIT_ROOT
 from ..grading.command import grade_command
 from ..grading.staging import SubmissionError, stage_submission
 from ..runner.results import GRADER_ENTRY, Results, grader_failure, write_atomic
+from .exports import Discovery, read_export
 from .gradebook import feedback_markdown
+from .roster import Roster, RosterError, Submission, load_roster
 
 DEFAULT_TIMEOUT_S = 1800.0  # per submission; a buggy recurrent backward can take minutes on a loaded machine
-IGNORED_NAMES = ("__MACOSX",)
+INPUTS = ".inputs"  # <out>/.inputs/<student>/: a Canvas student's files put together
 RECORD = "grading.json"
 RESULTS = "results.json"
 FEEDBACK = "feedback.md"
@@ -53,15 +57,8 @@ PR_SET_PDEATHSIG = 1
 
 
 class BatchError(ValueError):
-    """The batch cannot start (unknown assignment, missing submissions folder)."""
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One student's submission: ``student`` (from the entry's name) and the folder or zip ``path``."""
-
-    student: str
-    path: Path
+    """The batch cannot start (unknown assignment, missing submissions folder, no submission found,
+    unknown ``--student``, unreadable roster)."""
 
 
 @dataclass
@@ -101,39 +98,55 @@ class BatchSummary:
     wall_s: float = 0.0
     jobs: int = 1
     grader_changed: bool = False  # the checks or reference were edited during the run (rerun: all regraded)
+    layout: str = "folders"  # "gradescope", "canvas" or "folders"
+    unidentified: list[str] = field(default_factory=list)  # "<entry>: <why>": whose it is is not known
+    missing: list[str] = field(default_factory=list)  # roster ids without a submission
+    notes: list[str] = field(default_factory=list)  # the export reader's other remarks
+    requested: list[str] = field(default_factory=list)  # --student: the ids asked for
+    discovery: Discovery | None = field(default=None, repr=False)  # what was found (not in batch.json)
 
     def to_json(self) -> dict:
-        data = asdict(self)
+        data = {k: v for k, v in self.__dict__.items() if k != "discovery"}
         data["output"] = str(self.output)
         return data
 
 
-def discover(folder: Path) -> tuple[list[Submission], list[str]]:
-    """The submissions in ``folder``: each sub-folder or ``.zip`` is one student, named after it
-    (``alice.zip`` -> ``alice``). Returns the submissions (sorted) and the names of ignored entries
-    (other files such as an export's metadata; hidden entries are skipped silently)."""
-    subs: list[Submission] = []
-    ignored: list[str] = []
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
-            continue
-        if entry.is_dir():
-            subs.append(Submission(entry.name, entry))
-        elif entry.is_file() and entry.suffix.lower() == ".zip":
-            subs.append(Submission(entry.name[: -len(".zip")], entry))
-        else:
-            ignored.append(entry.name)
-    counts: dict[str, int] = {}
-    for s in subs:
-        counts[s.student] = counts.get(s.student, 0) + 1
-    # ``alice/`` and ``alice.zip`` side by side: keep the entries' full names apart
-    subs = [Submission(s.path.name, s.path) if counts[s.student] > 1 else s for s in subs]
-    return sorted(subs, key=lambda s: s.student), ignored
+def discover(folder: Path, files: list[str] = (), roster: Roster | None = None,
+             work: Path | None = None) -> tuple[list[Submission], list[str]]:
+    """The submissions in ``folder`` (a Gradescope export, a Canvas bulk download or one folder or
+    ``.zip`` per student: ``exports.read_export``). Returns the submissions (sorted by student) and
+    the names of ignored entries and unidentified files (hidden entries are skipped silently)."""
+    found = read_export(Path(folder), list(files), roster, work)
+    return found.submissions, found.ignored + found.ungraded
 
 
-def submission_hash(path: Path, files: list[str]) -> str:
+def select(subs: list[Submission], wanted: list[str]) -> list[Submission]:
+    """The submissions ``wanted`` names (by any identifier: student id, SID, email, Canvas id, login,
+    the export's entry name). Raises BatchError naming the known students for an unknown one."""
+    chosen: dict[str, Submission] = {}
+    unknown = []
+    for want in wanted:
+        w = want.strip()
+        hits = [s for s in subs if w in s.identifiers() or w.lower() in (x.lower() for x in s.identifiers())]
+        if not hits:
+            unknown.append(want)
+        for s in hits[:1]:
+            chosen[s.student] = s
+    if unknown:
+        import difflib
+
+        known = sorted(s.student for s in subs)
+        everything = sorted({x for s in subs for x in s.identifiers()})
+        close = [c for u in unknown for c in difflib.get_close_matches(u, everything, n=3, cutoff=0.6)]
+        hint = f" (did you mean {', '.join(dict.fromkeys(close))}?)" if close else ""
+        raise BatchError(f"unknown student {', '.join(repr(u) for u in unknown)}{hint}; the {len(known)} students "
+                         f"with a submission are: {', '.join(known)}")
+    return sorted(chosen.values(), key=lambda s: s.student)
+
+
+def submission_hash(path: Path, files: list[str], accept_numbered_copies: bool = False) -> str:
     """SHA-256 of the student files the grader would take from ``path`` (names and bytes)."""
-    stage = stage_submission(path, files)
+    stage = stage_submission(path, files, accept_numbered_copies=accept_numbered_copies)
     try:
         digest = hashlib.sha256()
         for name in sorted(stage.present):
@@ -273,9 +286,10 @@ def grade_one(assignment: str, sub: Submission, out_dir: Path, *, sub_hash: str,
             results = failed.to_json()
         student_dir.mkdir(parents=True, exist_ok=True)
         os.replace(work / RESULTS, student_dir / RESULTS)
-        write_atomic(student_dir / FEEDBACK, feedback_markdown(sub.student, results, manifests.load(assignment).title))
+        write_atomic(student_dir / FEEDBACK, feedback_markdown(sub.student, results, manifests.load(assignment).title,
+                                                                people=sub.members))
         record = Record(
-            student=sub.student, source=sub.path.name, status="graded" if not detail else "grader error",
+            student=sub.student, source=sub.source or sub.path.name, status="graded" if not detail else "grader error",
             score=float(results.get("score", 0.0)),
             max_score=float(results.get("extra_data", {}).get("max_score", 0.0)),
             seconds=round(seconds, 3), submission_sha256=sub_hash, grader_sha256=grader_sha,
@@ -298,7 +312,8 @@ def _progress(total: int, assignment: str, enabled: bool):
 def grade_submissions(assignment: str, submissions: Path, output: Path, *, jobs: int | None = None,
                 timeout_s: float = DEFAULT_TIMEOUT_S, force: bool = False, progress: bool = True,
                 isolation: str | None = None, call_timeout_s: float | None = None,
-                max_examples: int | None = None) -> BatchSummary:
+                max_examples: int | None = None, roster: Path | str | Roster | None = None,
+                students: list[str] | None = None) -> BatchSummary:
     """Grade every submission in ``submissions`` for ``assignment`` into ``output``.
 
     Args:
@@ -308,9 +323,13 @@ def grade_submissions(assignment: str, submissions: Path, output: Path, *, jobs:
         force: regrade everything, even unchanged submissions.
         progress: show a progress bar on stderr.
         isolation, call_timeout_s, max_examples: passed to ``python -m autograder grade``.
+        roster: a roster CSV (or a loaded ``Roster``) naming the students (``roster.py``).
+        students: regrade exactly these students (any of their ids), even when unchanged, and
+            leave everyone else as they are.
 
     Raises:
-        BatchError: unknown assignment or unreadable submissions folder (before anything is graded).
+        BatchError: unknown assignment, unreadable submissions folder or roster, no submission
+            found, an unknown student in ``students`` (before anything is graded).
     """
     try:
         manifest = manifests.load(assignment)
@@ -319,21 +338,39 @@ def grade_submissions(assignment: str, submissions: Path, output: Path, *, jobs:
     submissions, output = Path(submissions), Path(output)
     if not submissions.is_dir():
         raise BatchError(f"submissions folder not found: {submissions}")
-    subs, ignored = discover(submissions)
+    try:
+        roster = roster if isinstance(roster, Roster) else load_roster(roster)
+    except RosterError as exc:
+        raise BatchError(str(exc)) from None
+    found = read_export(submissions, list(manifest.files), roster, output / INPUTS)
+    subs = found.submissions
+    if not subs:
+        looked = found.ignored + found.ungraded
+        raise BatchError(f"no submission found in {submissions} ({found.layout} layout; "
+                         + (f"{len(looked)} entries that are not submissions: {', '.join(looked[:8])}"
+                            + (", ..." if len(looked) > 8 else "") if looked else "the folder is empty")
+                         + "); expected a Gradescope export, a Canvas bulk download, or one folder or .zip per student")
+    chosen = {s.student for s in select(subs, students)} if students else None
     jobs = max(1, jobs or os.cpu_count() or 1)
     options = {"isolation": isolation, "call_timeout_s": call_timeout_s, "max_examples": max_examples}
     grader_sha = grader_hash(manifest, options)
-    summary = BatchSummary(assignment, output, students=[s.student for s in subs], ignored=ignored, jobs=jobs)
+    summary = BatchSummary(assignment, output, students=[s.student for s in subs], ignored=found.ignored + found.ungraded,
+                           jobs=jobs, layout=found.layout, unidentified=list(found.unidentified),
+                           missing=[p.id for p in found.missing], notes=list(found.notes),
+                           requested=list(students or []), discovery=found)
     output.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
 
     todo: list[tuple[Submission, str]] = []
     for sub in subs:
+        if chosen is not None and sub.student not in chosen:
+            summary.skipped.append(sub.student)  # not asked for: left as it is
+            continue
         try:
-            sub_hash = submission_hash(sub.path, list(manifest.files))
+            sub_hash = submission_hash(sub.path, list(manifest.files), manifest.accept_numbered_copies)
         except (SubmissionError, OSError) as exc:  # unreadable entry: the grader will record it
             sub_hash = f"unreadable: {exc}"
-        if not force and is_current(output, sub, sub_hash, grader_sha):
+        if chosen is None and not force and is_current(output, sub, sub_hash, grader_sha):
             summary.skipped.append(sub.student)
         else:
             todo.append((sub, sub_hash))
@@ -378,7 +415,7 @@ def _record_batch_failure(assignment: str, sub: Submission, out_dir: Path, grade
 
     detail = f"the batch could not grade this submission: {type(exc).__name__}: {exc}"
     failed: Results = grader_failure(assignment, detail, traceback.format_exc())
-    record = Record(sub.student, sub.path.name, "grader error", 0.0, 0.0, 0.0, "", grader_sha,
+    record = Record(sub.student, sub.source or sub.path.name, "grader error", 0.0, 0.0, 0.0, "", grader_sha,
                     time.strftime("%Y-%m-%dT%H:%M:%S%z"), detail)
     with contextlib.suppress(Exception):
         failed.write(out_dir / sub.student / RESULTS)

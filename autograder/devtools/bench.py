@@ -6,6 +6,10 @@
    time per submission (target: at least ``TARGET_PER_MIN`` per minute).
 3. The same class graded again, each submission by its own plain ``python -m autograder grade``
    (as many at once as the batch ran): every score must equal the batch's (OK / MISMATCH).
+
+Exit status: 1 on a score mismatch. A missed time target is printed as ``MISSED`` on stderr and
+changes the exit status (to 1) only with ``BENCH_STRICT=1`` in the environment: the machine may be
+busy with other work, and a slow run is not a wrong one.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from ..grading.command import grade_command
 from ..paths import KIT_ROOT
 from .classgen import write_class
 
+STRICT_ENV = "BENCH_STRICT"
 TARGET_ONE_S = 15.0
 TARGET_PER_MIN = 10.0
 OPTIONS = {"isolation": None, "call_timeout_s": None, "max_examples": None}  # grade_batch's defaults
@@ -66,6 +71,8 @@ def bench_one(assignment: str, runs: int, tmp: Path) -> tuple[float, bool]:
     ok = median <= TARGET_ONE_S
     print(f"one correct submission: {median:.1f} s (median of {runs}: {', '.join(f'{t:.1f}' for t in times)}; "
           f"score {score:g}/{full:g})  target <= {TARGET_ONE_S:g} s: {'OK' if ok else 'MISSED'}", flush=True)
+    if not ok:
+        _missed(f"{assignment}: one correct submission took {median:.1f} s (target <= {TARGET_ONE_S:g} s)")
     return median, ok
 
 
@@ -86,6 +93,8 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
     print(f"batch, bundled class: {n} submissions in {summary.wall_s:.1f} s with {summary.jobs} parallel graders = "
           f"{per_min:.1f} per minute; per submission median {statistics.median(secs):.1f} s, max {max(secs):.1f} s  "
           f"target >= {TARGET_PER_MIN:g}/min: {'OK' if ok else 'MISSED'}", flush=True)
+    if not ok:
+        _missed(f"{assignment}: batch grading ran {per_min:.1f} submissions per minute (target >= {TARGET_PER_MIN:g})")
     print(f"  CPU time per submission (grader and sandbox): {cpu:.1f} s; on {os.cpu_count()} idle cores that is "
           f"about {os.cpu_count() * 60 / cpu:.0f} per minute" if cpu else "", flush=True)
     if not compare:
@@ -118,14 +127,32 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
     return per_min, ok, not mismatches
 
 
+def _missed(line: str) -> None:
+    """Say on stderr that a time target was missed."""
+    print(f"MISSED {line}", file=sys.stderr, flush=True)
+
+
+def strict() -> bool:
+    """Whether a missed time target fails the bench (``BENCH_STRICT=1``)."""
+    return os.environ.get(STRICT_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
 def run_bench(assignments: list[str], runs: int = 3, jobs: int | None = None, compare: bool = True) -> int:
-    """Run the benchmark; exit status 1 on a score mismatch (a missed time target only reports)."""
+    """Run the benchmark; exit status 1 on a score mismatch, or on a missed time target with
+    ``BENCH_STRICT=1`` (otherwise a missed target is reported as MISSED on stderr only)."""
     print(f"machine: {os.cpu_count()} cores; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    equal = True
+    equal, on_time = True, True
     with tempfile.TemporaryDirectory(prefix="ag-bench-") as tmp:
         for name in assignments:
             print(f"\n== {name}", flush=True)
-            bench_one(name, runs, Path(tmp))
-            _, _, same = bench_batch(name, Path(tmp), jobs, compare)
+            _, fast = bench_one(name, runs, Path(tmp))
+            _, fast_batch, same = bench_batch(name, Path(tmp), jobs, compare)
             equal = equal and same
-    return 0 if equal else 1
+            on_time = on_time and fast and fast_batch
+    if not on_time:
+        print(f"MISSED: a time target was missed (the load average was {os.getloadavg()[0]:.1f}); "
+              + ("failing because BENCH_STRICT=1" if strict() else f"not a failure unless {STRICT_ENV}=1"),
+              file=sys.stderr)
+    if not equal:
+        return 1
+    return 1 if (not on_time and strict()) else 0

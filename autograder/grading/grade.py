@@ -10,7 +10,9 @@ import contextlib
 import dataclasses
 import os
 import shutil
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -29,6 +31,16 @@ ISOLATION_TEXT = {
     "uid": "a separate unprivileged user with rlimits (bubblewrap unavailable)",
     "process": "a separate process with rlimits only (no bubblewrap, not root)",
 }
+
+
+def stop_on_sigterm(submission: RemoteSubmission) -> None:
+    """On SIGTERM (the batch grader's time limit, or a container stopping), refuse every further call
+    into student code: the remaining checks fail as timed out at once, results.json is written as
+    always and the clean-up runs. (Only the main thread can install a handler; elsewhere, nothing.)"""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    signal.signal(signal.SIGTERM, lambda signum, frame: submission.stop(
+        "the grading was stopped from outside (the batch grader's time limit?) before this check"))
 
 
 def reference_submission(manifest: manifests.Manifest) -> LocalSubmission:
@@ -62,7 +74,8 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
         (Both before anything is written: the grader itself cannot run.)
     """
     manifest = manifests.load(assignment)
-    stage = stage_submission(Path(submission_path), list(manifest.files))
+    stage = stage_submission(Path(submission_path), list(manifest.files),
+                             accept_numbered_copies=manifest.accept_numbered_copies)
     for name, source in manifest.provided.items():  # provided files: the kit's, next to the student's
         shutil.copyfile(source, stage.folder / name)
     results = Results(manifest.name)
@@ -74,11 +87,13 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
         worker = Worker(stage.folder, limits, level=isolation, private_paths=private_paths())
         worker.start()
         submission = RemoteSubmission(worker, manifest.functions, stage.present, limits.call_timeout_s,
-                                      manifest.cache_functions, manifest.function_timeouts)
+                                      manifest.cache_functions, manifest.function_timeouts, stage.hints,
+                                      budget_s=manifest.budget_s)
+        stop_on_sigterm(submission)
         reference = reference_submission(manifest)
         collector = run_checks(manifest, submission, reference, results, max_examples=max_examples)
         isolation_used = worker.level
-        lines = [f"{manifest.title}: {results.score:g} / {results.max_score:g} points."]
+        lines = [results.visible_summary(manifest.title)]
         lines += [f"Note: {n}" for n in stage.notes]
         lines.append(f"Your code ran in {ISOLATION_TEXT.get(isolation_used, isolation_used)}.")
         results.output = "\n".join(lines)

@@ -9,6 +9,8 @@ submission short and, since check order is fixed, deterministic.
 
 from __future__ import annotations
 
+import time
+from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
@@ -22,6 +24,24 @@ from .sandbox import Worker, WorkerDied, WorkerTimeout
 IMPORT_TIMEOUTS = 4  # importing a file may take this many call time limits (20 s by default)
 
 
+def budget_used_up(function: str, budget_s: float, used_s: float) -> StudentTimeout:
+    """The error of a function stopped because the grading's time budget was used up."""
+    error = StudentTimeout(function, budget_s)
+    error.message = (f"{function}: the time budget of this grading ({budget_s:g} s for all calls into your code) "
+                     f"was used up, {used_s:.1f} s of it by {function}, so its remaining checks were not run "
+                     "(a very slow function, or one that waits?)")
+    error.args = (error.message,)
+    return error
+
+
+def stopped(function: str, reason: str) -> StudentTimeout:
+    """The error of a call refused because the grading was asked to stop."""
+    error = StudentTimeout(function, 0.0)
+    error.message = f"{function}: not run: {reason}"
+    error.args = (error.message,)
+    return error
+
+
 class RemoteSubmission:
     """The staged submission in ``worker.stage``, called through ``worker``.
 
@@ -30,19 +50,27 @@ class RemoteSubmission:
         functions: function name -> file name.
         present: the student files that were found and staged.
         call_timeout_s: wall-clock limit per call (importing a file gets IMPORT_TIMEOUTS of them).
+        budget_s: wall-clock budget of all calls into student code in this grading (None: none). Once
+            it is used up, every function that took more than its fair share of it (budget / number
+            of functions) is not called again: its remaining checks fail as timed out.
+        hints: missing file -> the received file that is probably it (staging's guess), for feedback.
         function_timeouts: function -> its own limit per call (the manifest's ``function_timeout_s``).
         cache_functions: functions whose last return value is a cache (the manifest declares them):
             it stays in the worker and the checks get a numbered handle.
     """
 
     def __init__(self, worker: Worker, functions: dict[str, str], present: set[str], call_timeout_s: float,
-                 cache_functions: frozenset[str] = frozenset(), function_timeouts: dict[str, float] | None = None):
+                 cache_functions: frozenset[str] = frozenset(), function_timeouts: dict[str, float] | None = None,
+                 hints: dict[str, str] | None = None, budget_s: float | None = None):
         self.worker = worker
         self.cache_functions = frozenset(cache_functions)
         self.functions = dict(functions)
         self.present = set(present)
         self.call_timeout_s = call_timeout_s
         self.function_timeouts = dict(function_timeouts or {})
+        self.hints = dict(hints or {})
+        self.budget_s = budget_s
+        self.spent: dict[str, float] = defaultdict(float)  # function -> seconds spent in its calls
         self.import_timeout_s = IMPORT_TIMEOUTS * call_timeout_s
         # function or file -> makes the error its later calls raise (a fresh one each time: an
         # exception object raised again keeps growing its traceback, and pytest formats all of it)
@@ -69,7 +97,7 @@ class RemoteSubmission:
     def _ensure_imported(self, name: str) -> str:
         file = self.functions[name]
         if file not in self.present:
-            raise MissingFile(name, file)
+            raise MissingFile(name, file, self.hints.get(file, ""))
         self._raise_if_broken(file, name)
         if not self.worker.alive or self._imported_in.get(file) != self.worker.generation:
             try:
@@ -121,11 +149,30 @@ class RemoteSubmission:
         self._raise_if_broken(name, name)
         self._ensure_imported(name)
         self._check_handles(name, values)
+        start = time.monotonic()
         try:
             reply, arrays = self.worker.request(header, values, timeout)
         except (WorkerTimeout, WorkerDied) as exc:
             raise self._failed(name, exc, timeout) from None
+        finally:
+            self._charge(name, time.monotonic() - start)
         return reply, arrays
+
+    def _charge(self, name: str, seconds: float) -> None:
+        """Add a call's time to ``name``; past the budget, stop the functions that used it up."""
+        self.spent[name] += seconds
+        if self.budget_s is None or sum(self.spent.values()) <= self.budget_s:
+            return
+        share = self.budget_s / max(1, len(self.functions))
+        for function, used in self.spent.items():
+            if used > share and function not in self._broken:
+                self._broken[function] = lambda fn, used=used: budget_used_up(fn, self.budget_s, used)
+
+    def stop(self, reason: str) -> None:
+        """Make every later call fail at once as timed out (the grader was asked to stop: the checks
+        left finish quickly, results.json is written and the clean-up runs)."""
+        for function in self.functions:
+            self._broken[function] = lambda fn: stopped(fn, reason)
 
     def _outcome(self, name: str, reply: dict, arrays: list, key: str = "value"):
         if not reply.get("ok"):
@@ -191,11 +238,14 @@ class RemoteSubmission:
         self._raise_if_broken(name, name)
         self._ensure_imported(name)
         timeout = self.timeout_of(name) + 0.05 * len(calls)
+        start = time.monotonic()
         try:
             self.worker.send_raw(header, blobs, timeout)
             reply, arrays = self.worker.receive(timeout)
         except (WorkerTimeout, WorkerDied) as exc:
             raise self._failed(name, exc, timeout) from None
+        finally:
+            self._charge(name, time.monotonic() - start)
         try:
             results = wire.decode(reply.get("results", {"t": "none"}), arrays)
         except wire.ChannelError as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1]
 ROOTS = ("__init__", "__main__", "cli", "runner.collector", "runner.report", "runner.results",
-         "student.pytest_plugin", "student.otter_bridge", "checklib.local")
+         "student.pytest_plugin", "student.otter_bridge", "student.notebook", "checklib.local")
 NEVER = ("grading", "classroom", "release", "devtools")
 
 

@@ -54,7 +54,14 @@ def student_manifest(manifest: manifests.Manifest) -> str:
         "",
         "[checks]",
         f"public = {json.dumps([p.relative_to(manifest.root).as_posix() for p in manifest.public_checks])}",
+        "",
+        "# The grader's time limits, applied by the local checks too.",
+        "[limits]",
+        f"call_timeout_s = {manifest.call_timeout_s!r}",
     ]
+    if manifest.function_timeouts:
+        lines.append("function_timeout_s = { " + ", ".join(f"{f} = {t!r}" for f, t in manifest.function_timeouts.items())
+                     + " }")
     return "\n".join(lines) + "\n"
 
 

@@ -59,6 +59,20 @@ class Results:
     def max_score(self) -> float:
         return round(sum(t.max_score for t in self.tests), 4)
 
+    def visible_summary(self, title: str) -> str:
+        """The first line of the top-level ``output``, which students see at once: the points of the
+        visible checks only, and how many points the other checks are worth (a constant), never
+        how the other checks went, so nothing visible depends on a hidden check's outcome.
+        (Gradescope itself hides the top-level score while any test is not yet visible.)"""
+        shown = [t for t in self.tests if t.visibility == "visible"]
+        later = round(sum(t.max_score for t in self.tests if t.visibility != "visible"), 4)
+        line = (f"{title}: {round(sum(t.score for t in shown), 4):g} / {round(sum(t.max_score for t in shown), 4):g} "
+                "points from the checks shown now.")
+        if later:
+            line += (f" Another {later:g} points come from checks that are shown when your instructor "
+                     "publishes the grades.")
+        return line
+
     def to_json(self) -> dict:
         tests = []
         for t in self.tests:

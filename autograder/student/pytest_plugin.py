@@ -48,7 +48,8 @@ def pytest_configure(config) -> None:
     if unknown:
         raise pytest.UsageError(f"--function: unknown function(s) {', '.join(unknown)}; "
                                 f"this assignment has: {', '.join(manifest.functions)}")
-    submission = LocalSubmission(Path(config.rootpath), manifest.functions)
+    submission = LocalSubmission(Path(config.rootpath), manifest.functions, timeout_s=manifest.call_timeout_s,
+                                 function_timeouts=manifest.function_timeouts)
     collector = Collector(Results(manifest.name), manifest, submission, None)
     config.pluginmanager.register(collector, OURS)
 

@@ -20,6 +20,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import otter
 
+from autograder.student.notebook import demo
+
 import gru
 import lstm
 import rnn
@@ -43,23 +45,24 @@ rng = np.random.default_rng(4630)
 # mind: the values are far from normalized, which matters for the choice of activation below.
 
 # %%
-def lecture_sequence(steps, y0=1.0):
-    """The lecture's sequence y[0..steps-1]: halve at even n, 3 y + 1 at odd n."""
-    y = np.empty(steps)
-    y[0] = y0
-    for n in range(1, steps):
-        y[n] = y[n - 1] / 2 if n % 2 == 0 else 3 * y[n - 1] + 1
-    return y
+with demo():
+    def lecture_sequence(steps, y0=1.0):
+        """The lecture's sequence y[0..steps-1]: halve at even n, 3 y + 1 at odd n."""
+        y = np.empty(steps)
+        y[0] = y0
+        for n in range(1, steps):
+            y[n] = y[n - 1] / 2 if n % 2 == 0 else 3 * y[n - 1] + 1
+        return y
 
 
-y = lecture_sequence(24)
-print(y[:10])
-plt.figure(figsize=(6, 2.5))
-plt.plot(y, "o-", ms=3)
-plt.xlabel("n")
-plt.ylabel("y[n]")
-plt.title("the lecture's sequence")
-plt.show()
+    y = lecture_sequence(24)
+    print(y[:10])
+    plt.figure(figsize=(6, 2.5))
+    plt.plot(y, "o-", ms=3)
+    plt.xlabel("n")
+    plt.ylabel("y[n]")
+    plt.title("the lecture's sequence")
+    plt.show()
 
 # %% [markdown]
 # ## Part 1: one step of a vanilla (and leaky) RNN
@@ -78,14 +81,15 @@ plt.show()
 # two values of the sequence as a batch of two one-feature inputs:
 
 # %%
-D, H = 1, 3
-Wx = rng.normal(scale=0.5, size=(D, H))
-Wh = rng.normal(scale=0.5, size=(H, H))
-b = np.zeros(H)
-x = y[:2].reshape(2, D)              # a batch of N = 2 inputs with D = 1 feature
-prev_h = rng.normal(scale=0.1, size=(2, H))
-next_h, cache = rnn.rnn_step_forward(x, prev_h, Wx, Wh, b)
-print("next_h =\n", next_h)
+with demo():
+    D, H = 1, 3
+    Wx = rng.normal(scale=0.5, size=(D, H))
+    Wh = rng.normal(scale=0.5, size=(H, H))
+    b = np.zeros(H)
+    x = y[:2].reshape(2, D)              # a batch of N = 2 inputs with D = 1 feature
+    prev_h = rng.normal(scale=0.1, size=(2, H))
+    next_h, cache = rnn.rnn_step_forward(x, prev_h, Wx, Wh, b)
+    print("next_h =\n", next_h)
 
 # %% [markdown]
 # **Checking a gradient by hand.** A backward pass is right when it agrees with a numerical
@@ -94,19 +98,20 @@ print("next_h =\n", next_h)
 # exactly `dnext_h`. The public checks do this for every entry of every gradient.
 
 # %%
-dnext_h = rng.normal(size=next_h.shape)
-dx, dprev_h, dWx, dWh, db = rnn.rnn_step_backward(dnext_h, cache)
+with demo():
+    dnext_h = rng.normal(size=next_h.shape)
+    dx, dprev_h, dWx, dWh, db = rnn.rnn_step_backward(dnext_h, cache)
 
 
-def loss(Wh_trial):
-    return np.sum(rnn.rnn_step_forward(x, prev_h, Wx, Wh_trial, b)[0] * dnext_h)
+    def loss(Wh_trial):
+        return np.sum(rnn.rnn_step_forward(x, prev_h, Wx, Wh_trial, b)[0] * dnext_h)
 
 
-eps = 1e-6
-bump = np.zeros_like(Wh)
-bump[0, 1] = eps
-numeric = (loss(Wh + bump) - loss(Wh - bump)) / (2 * eps)
-print(f"dWh[0, 1]: your backward {dWh[0, 1]:.8f}, numerical {numeric:.8f}")
+    eps = 1e-6
+    bump = np.zeros_like(Wh)
+    bump[0, 1] = eps
+    numeric = (loss(Wh + bump) - loss(Wh - bump)) / (2 * eps)
+    print(f"dWh[0, 1]: your backward {dWh[0, 1]:.8f}, numerical {numeric:.8f}")
 
 # %%
 grader.check("rnn_step_forward")
@@ -129,24 +134,25 @@ grader.check("rnn_step_backward")
 # same `Wh` is applied at every step, nothing bounds it.
 
 # %%
-T, H = 24, 4
-Wx = rng.normal(scale=0.5, size=(1, H))
-Wh = rng.normal(scale=0.4, size=(H, H))
-b = np.zeros(H)
-h0 = np.zeros((1, H))
-inputs = {"raw": y, "standardized": (y - y.mean()) / y.std()}
-fig, axes = plt.subplots(2, 2, figsize=(9, 5), sharex=True)
-for row, (label, series) in enumerate(inputs.items()):
-    for col, activation in enumerate(("tanh", "relu")):
-        h, _ = rnn.rnn_forward(series.reshape(1, T, 1), h0, Wx, Wh, b, activation)
-        saturated = np.mean(np.abs(h) > 0.99) if activation == "tanh" else np.nan
-        axes[row, col].plot(h[0])
-        axes[row, col].set_title(f"{activation}, {label} input"
-                                 + (f": {saturated:.0%} of states saturated" if activation == "tanh" else ""))
-for ax in axes[1]:
-    ax.set_xlabel("time step t")
-plt.tight_layout()
-plt.show()
+with demo():
+    T, H = 24, 4
+    Wx = rng.normal(scale=0.5, size=(1, H))
+    Wh = rng.normal(scale=0.4, size=(H, H))
+    b = np.zeros(H)
+    h0 = np.zeros((1, H))
+    inputs = {"raw": y, "standardized": (y - y.mean()) / y.std()}
+    fig, axes = plt.subplots(2, 2, figsize=(9, 5), sharex=True)
+    for row, (label, series) in enumerate(inputs.items()):
+        for col, activation in enumerate(("tanh", "relu")):
+            h, _ = rnn.rnn_forward(series.reshape(1, T, 1), h0, Wx, Wh, b, activation)
+            saturated = np.mean(np.abs(h) > 0.99) if activation == "tanh" else np.nan
+            axes[row, col].plot(h[0])
+            axes[row, col].set_title(f"{activation}, {label} input"
+                                     + (f": {saturated:.0%} of states saturated" if activation == "tanh" else ""))
+    for ax in axes[1]:
+        ax.set_xlabel("time step t")
+    plt.tight_layout()
+    plt.show()
 
 # %% [markdown]
 # **Questions.** Why does an RNN's choice of activation matter more than a feed-forward network's
@@ -160,43 +166,44 @@ plt.show()
 # each step can multiply the gradient by.
 
 # %%
-def orthogonal(size, rng):
-    q, _ = np.linalg.qr(rng.normal(size=(size, size)))
-    return q
+with demo():
+    def orthogonal(size, rng):
+        q, _ = np.linalg.qr(rng.normal(size=(size, size)))
+        return q
 
 
-T_long, H_long = 60, 8
-x_long = rng.normal(scale=0.5, size=(1, T_long, H_long))
-h0_long = np.zeros((1, H_long))
-Q = orthogonal(H_long, rng)
-dh = np.zeros((1, T_long, H_long))
-dh[:, -1, :] = 1.0
+    T_long, H_long = 60, 8
+    x_long = rng.normal(scale=0.5, size=(1, T_long, H_long))
+    h0_long = np.zeros((1, H_long))
+    Q = orthogonal(H_long, rng)
+    dh = np.zeros((1, T_long, H_long))
+    dh[:, -1, :] = 1.0
 
 
-def gradient_norms(backward, cache):
-    """||gradient reaching step t|| for t = 0..T-1 (from the dx returned by a backward pass)."""
-    return np.linalg.norm(backward(dh, cache)[0][0], axis=-1)
+    def gradient_norms(backward, cache):
+        """||gradient reaching step t|| for t = 0..T-1 (from the dx returned by a backward pass)."""
+        return np.linalg.norm(backward(dh, cache)[0][0], axis=-1)
 
 
-settings = {  # label: (activation, Wh, alpha)
-    "tanh, Wh = 0.5 Q": ("tanh", 0.5 * Q, 0.0),
-    "tanh, Wh = 1.0 Q": ("tanh", 1.0 * Q, 0.0),
-    "relu, Wh = 1.5 I": ("relu", 1.5 * np.eye(H_long), 0.0),
-    "tanh, Wh = 0.5 Q, leaky alpha = 0.9": ("tanh", 0.5 * Q, 0.9),
-}
-norms = {}
-for label, (activation, Wh_long, alpha) in settings.items():
-    _, cache = rnn.rnn_forward(x_long, h0_long, np.eye(H_long), Wh_long, np.zeros(H_long), activation, alpha)
-    norms[label] = gradient_norms(rnn.rnn_backward, cache)
+    settings = {  # label: (activation, Wh, alpha)
+        "tanh, Wh = 0.5 Q": ("tanh", 0.5 * Q, 0.0),
+        "tanh, Wh = 1.0 Q": ("tanh", 1.0 * Q, 0.0),
+        "relu, Wh = 1.5 I": ("relu", 1.5 * np.eye(H_long), 0.0),
+        "tanh, Wh = 0.5 Q, leaky alpha = 0.9": ("tanh", 0.5 * Q, 0.9),
+    }
+    norms = {}
+    for label, (activation, Wh_long, alpha) in settings.items():
+        _, cache = rnn.rnn_forward(x_long, h0_long, np.eye(H_long), Wh_long, np.zeros(H_long), activation, alpha)
+        norms[label] = gradient_norms(rnn.rnn_backward, cache)
 
-plt.figure(figsize=(7, 3.5))
-for label, values in norms.items():
-    plt.semilogy(values, label=label)
-plt.xlabel("time step t (the loss is at the last step)")
-plt.ylabel("gradient norm at step t")
-plt.title("vanishing and exploding gradients in a vanilla RNN")
-plt.legend(fontsize=8)
-plt.show()
+    plt.figure(figsize=(7, 3.5))
+    for label, values in norms.items():
+        plt.semilogy(values, label=label)
+    plt.xlabel("time step t (the loss is at the last step)")
+    plt.ylabel("gradient norm at step t")
+    plt.title("vanishing and exploding gradients in a vanilla RNN")
+    plt.legend(fontsize=8)
+    plt.show()
 
 # %% [markdown]
 # Read the plot from right to left, going back in time. With `Wh = 0.5 Q` (and tanh's slope at most
@@ -226,14 +233,15 @@ grader.check("rnn_backward")
 # forget gate's bias at a positive value.
 
 # %%
-N, D, H = 2, 3, 4
-x_small = rng.normal(size=(N, D))
-h_prev, c_prev = rng.normal(size=(N, H)), rng.normal(size=(N, H))
-Wx4 = rng.normal(scale=0.5, size=(D, 4 * H))
-Wh4 = rng.normal(scale=0.5, size=(H, 4 * H))
-b4 = np.zeros(4 * H)
-next_h, next_c, _ = lstm.lstm_step_forward(x_small, h_prev, c_prev, Wx4, Wh4, b4)
-print("next_h =\n", next_h, "\nnext_c =\n", next_c)
+with demo():
+    N, D, H = 2, 3, 4
+    x_small = rng.normal(size=(N, D))
+    h_prev, c_prev = rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    Wx4 = rng.normal(scale=0.5, size=(D, 4 * H))
+    Wh4 = rng.normal(scale=0.5, size=(H, 4 * H))
+    b4 = np.zeros(4 * H)
+    next_h, next_c, _ = lstm.lstm_step_forward(x_small, h_prev, c_prev, Wx4, Wh4, b4)
+    print("next_h =\n", next_h, "\nnext_c =\n", next_c)
 
 # %%
 grader.check("lstm_step_forward")
@@ -256,11 +264,12 @@ grader.check("lstm_backward")
 # multiplies `prev_h` *before* the product with `Wh_g`. Implement the four functions of `gru.py`.
 
 # %%
-Wx3 = rng.normal(scale=0.5, size=(D, 3 * H))
-Wh3 = rng.normal(scale=0.5, size=(H, 3 * H))
-b3 = np.zeros(3 * H)
-next_h, _ = gru.gru_step_forward(x_small, h_prev, Wx3, Wh3, b3)
-print("next_h =\n", next_h)
+with demo():
+    Wx3 = rng.normal(scale=0.5, size=(D, 3 * H))
+    Wh3 = rng.normal(scale=0.5, size=(H, 3 * H))
+    b3 = np.zeros(3 * H)
+    next_h, _ = gru.gru_step_forward(x_small, h_prev, Wx3, Wh3, b3)
+    print("next_h =\n", next_h)
 
 # %%
 grader.check("gru_step_forward")
@@ -282,29 +291,30 @@ grader.check("gru_backward")
 # divided by its value at the last step, so only the decay back in time is compared.
 
 # %%
-H = H_long  # the sizes of the experiment in Part 2, with D = H
-Wx4 = rng.normal(scale=0.5, size=(H, 4 * H))
-Wh4 = rng.normal(scale=0.5 / np.sqrt(H), size=(H, 4 * H))
-b4 = np.zeros(4 * H)
-b4[H:2 * H] = 3.0                     # forget gates start open
-Wx3 = rng.normal(scale=0.5, size=(H, 3 * H))
-Wh3 = rng.normal(scale=0.5 / np.sqrt(H), size=(H, 3 * H))
-b3 = np.zeros(3 * H)
-b3[:H] = 3.0                          # update gates start near 1
+with demo():
+    H = H_long  # the sizes of the experiment in Part 2, with D = H
+    Wx4 = rng.normal(scale=0.5, size=(H, 4 * H))
+    Wh4 = rng.normal(scale=0.5 / np.sqrt(H), size=(H, 4 * H))
+    b4 = np.zeros(4 * H)
+    b4[H:2 * H] = 3.0                     # forget gates start open
+    Wx3 = rng.normal(scale=0.5, size=(H, 3 * H))
+    Wh3 = rng.normal(scale=0.5 / np.sqrt(H), size=(H, 3 * H))
+    b3 = np.zeros(3 * H)
+    b3[:H] = 3.0                          # update gates start near 1
 
-compare = {
-    "vanilla RNN (tanh, Wh = 0.5 Q)": norms["tanh, Wh = 0.5 Q"],
-    "leaky RNN (alpha = 0.9)": norms["tanh, Wh = 0.5 Q, leaky alpha = 0.9"],
-    "LSTM (forget bias +3)": gradient_norms(lstm.lstm_backward, lstm.lstm_forward(x_long, h0_long, Wx4, Wh4, b4)[1]),
-    "GRU (update bias +3)": gradient_norms(gru.gru_backward, gru.gru_forward(x_long, h0_long, Wx3, Wh3, b3)[1]),
-}
-plt.figure(figsize=(7, 3.5))
-for label, values in compare.items():
-    plt.semilogy(values / values[-1], label=label)
-plt.xlabel("time step t (the loss is at the last step)")
-plt.ylabel("gradient norm / norm at the last step")
-plt.legend(fontsize=8)
-plt.show()
+    compare = {
+        "vanilla RNN (tanh, Wh = 0.5 Q)": norms["tanh, Wh = 0.5 Q"],
+        "leaky RNN (alpha = 0.9)": norms["tanh, Wh = 0.5 Q, leaky alpha = 0.9"],
+        "LSTM (forget bias +3)": gradient_norms(lstm.lstm_backward, lstm.lstm_forward(x_long, h0_long, Wx4, Wh4, b4)[1]),
+        "GRU (update bias +3)": gradient_norms(gru.gru_backward, gru.gru_forward(x_long, h0_long, Wx3, Wh3, b3)[1]),
+    }
+    plt.figure(figsize=(7, 3.5))
+    for label, values in compare.items():
+        plt.semilogy(values / values[-1], label=label)
+    plt.xlabel("time step t (the loss is at the last step)")
+    plt.ylabel("gradient norm / norm at the last step")
+    plt.legend(fontsize=8)
+    plt.show()
 
 # %% [markdown]
 # ## Submitting

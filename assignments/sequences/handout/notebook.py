@@ -20,6 +20,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import otter
 
+from autograder.student.notebook import demo
+
 import arma
 import windowing
 
@@ -42,16 +44,17 @@ print(f"co2: {co2.size} months from {co2_year[0]:.0f}; sunspots: {sunspots.size}
 # Starting from `y[0] = 7` every value is an integer: 7, 22, 11, 34, 17, 52, ...
 
 # %%
-def lecture_sequence(steps, y0=7):
-    """The lecture's sequence y[0..steps-1] (integers when y0 = 7 and steps <= 8)."""
-    y = [y0]
-    for n in range(1, steps):
-        y.append(y[-1] // 2 if n % 2 == 0 else 3 * y[-1] + 1)
-    return np.array(y)
+with demo():
+    def lecture_sequence(steps, y0=7):
+        """The lecture's sequence y[0..steps-1] (integers when y0 = 7 and steps <= 8)."""
+        y = [y0]
+        for n in range(1, steps):
+            y.append(y[-1] // 2 if n % 2 == 0 else 3 * y[-1] + 1)
+        return np.array(y)
 
 
-y = lecture_sequence(8)
-print(y)
+    y = lecture_sequence(8)
+    print(y)
 
 # %% [markdown]
 # ## Part 1: windowing
@@ -66,47 +69,50 @@ print(y)
 # Implement both in `windowing.py`, then look at the lecture's sequence cut into windows of 3:
 
 # %%
-X, Y = windowing.make_windows(y, window=3)
-print("next value:  X =", X.tolist(), "\n             Y =", Y.tolist())
-X, Y = windowing.make_windows(y, window=3, horizon=2, stride=2)
-print("next 2, stride 2:  X =", X.tolist(), "\n                   Y =", Y.tolist())
+with demo():
+    X, Y = windowing.make_windows(y, window=3)
+    print("next value:  X =", X.tolist(), "\n             Y =", Y.tolist())
+    X, Y = windowing.make_windows(y, window=3, horizon=2, stride=2)
+    print("next 2, stride 2:  X =", X.tolist(), "\n                   Y =", Y.tolist())
 
 # %% [markdown]
 # The lecture's seq2seq table: for the input `[0, 1, 2]`, the targets for n = 1, 2, 3.
 
 # %%
-counting = np.arange(10)
-for n in (1, 2, 3):
-    X, Y = windowing.make_seq2seq_windows(counting, window=3, horizon=n)
-    print(f"n = {n}: input {X[0].tolist()} -> targets {Y[0].tolist()}")
+with demo():
+    counting = np.arange(10)
+    for n in (1, 2, 3):
+        X, Y = windowing.make_seq2seq_windows(counting, window=3, horizon=n)
+        print(f"n = {n}: input {X[0].tolist()} -> targets {Y[0].tolist()}")
 
 # %% [markdown]
 # The same three layouts on a real series, the monthly CO2 concentration at Mauna Loa: one window
 # of 12 months (blue) and its targets (orange).
 
 # %%
-series = co2[:48]
-k = 10  # the window to draw
-fig, axes = plt.subplots(1, 3, figsize=(12, 3), sharey=True)
-X, Y = windowing.make_windows(series, window=12, horizon=1)
-X3, Y3 = windowing.make_windows(series, window=12, horizon=6)
-Xs, Ys = windowing.make_seq2seq_windows(series, window=12, horizon=3)
-steps = np.arange(k, k + 12)
-for ax, title in zip(axes, ("next value", "next 6 values", "seq2seq, 3 ahead at every step")):
-    ax.plot(series, color="lightgray")
-    ax.plot(steps, X[k], "o", color="tab:blue", ms=4, label="input window")
-    ax.set_title(title)
-axes[0].plot([k + 12], Y[k], "o", color="tab:orange", label="target")
-axes[1].plot(np.arange(k + 12, k + 18), Y3[k], "o", color="tab:orange")
-for t in (0, 5, 11):  # every input step t has its own 3 targets; three of them drawn
-    axes[2].plot(np.arange(t + 1, t + 4) + k, Ys[k, t], "o--", color="tab:orange", ms=4, lw=1)
-    axes[2].annotate(f"t = {t}", (k + t, X[k, t]), textcoords="offset points", xytext=(-10, 8), fontsize=8)
-axes[0].legend(fontsize=8)
-axes[0].set_ylabel("CO2 (ppm)")
-for ax in axes:
-    ax.set_xlabel("month")
-plt.tight_layout()
-plt.show()
+with demo():
+    series = co2[:48]
+    k = 10  # the window to draw
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3), sharey=True)
+    X, Y = windowing.make_windows(series, window=12, horizon=1)
+    X3, Y3 = windowing.make_windows(series, window=12, horizon=6)
+    Xs, Ys = windowing.make_seq2seq_windows(series, window=12, horizon=3)
+    steps = np.arange(k, k + 12)
+    for ax, title in zip(axes, ("next value", "next 6 values", "seq2seq, 3 ahead at every step")):
+        ax.plot(series, color="lightgray")
+        ax.plot(steps, X[k], "o", color="tab:blue", ms=4, label="input window")
+        ax.set_title(title)
+    axes[0].plot([k + 12], Y[k], "o", color="tab:orange", label="target")
+    axes[1].plot(np.arange(k + 12, k + 18), Y3[k], "o", color="tab:orange")
+    for t in (0, 5, 11):  # every input step t has its own 3 targets; three of them drawn
+        axes[2].plot(np.arange(t + 1, t + 4) + k, Ys[k, t], "o--", color="tab:orange", ms=4, lw=1)
+        axes[2].annotate(f"t = {t}", (k + t, X[k, t]), textcoords="offset points", xytext=(-10, 8), fontsize=8)
+    axes[0].legend(fontsize=8)
+    axes[0].set_ylabel("CO2 (ppm)")
+    for ax in axes:
+        ax.set_xlabel("month")
+    plt.tight_layout()
+    plt.show()
 
 # %% [markdown]
 # In the right panel, steps t = 0, 5 and 11 of the window each have their own three targets (every
@@ -129,18 +135,19 @@ grader.check("make_seq2seq_windows")
 # forecast ignores trend and season, the seasonal one ignores the trend.
 
 # %%
-cut = 480  # forecast the 36 months after month 480 from the months before it
-horizon = 36
-future = np.arange(cut, cut + horizon)
-plt.figure(figsize=(8, 3))
-plt.plot(np.arange(cut - 48, cut + horizon), co2[cut - 48:cut + horizon], color="gray", label="observed")
-plt.plot(future, arma.naive_forecast(co2[:cut], horizon), label="naive")
-plt.plot(future, arma.seasonal_naive_forecast(co2[:cut], 12, horizon), label="seasonal naive (12 months)")
-plt.axvline(cut, color="k", lw=0.5)
-plt.xlabel("month")
-plt.ylabel("CO2 (ppm)")
-plt.legend(fontsize=8)
-plt.show()
+with demo():
+    cut = 480  # forecast the 36 months after month 480 from the months before it
+    horizon = 36
+    future = np.arange(cut, cut + horizon)
+    plt.figure(figsize=(8, 3))
+    plt.plot(np.arange(cut - 48, cut + horizon), co2[cut - 48:cut + horizon], color="gray", label="observed")
+    plt.plot(future, arma.naive_forecast(co2[:cut], horizon), label="naive")
+    plt.plot(future, arma.seasonal_naive_forecast(co2[:cut], 12, horizon), label="seasonal naive (12 months)")
+    plt.axvline(cut, color="k", lw=0.5)
+    plt.xlabel("month")
+    plt.ylabel("CO2 (ppm)")
+    plt.legend(fontsize=8)
+    plt.show()
 
 # %%
 grader.check("naive_forecast")
@@ -157,18 +164,19 @@ grader.check("seasonal_naive_forecast")
 # first values. ARIMA is exactly this: an ARMA model of the differenced series.
 
 # %%
-dco2 = arma.difference(co2, 1)
-rebuilt = arma.undifference(dco2, co2[:1])
-print("undifference(difference(co2, 1), co2[:1]) == co2:", np.allclose(rebuilt, co2))
-fig, axes = plt.subplots(1, 3, figsize=(12, 3))
-axes[0].plot(co2_year, co2)
-axes[0].set_title("CO2: trend and season")
-axes[1].plot(co2_year[1:], dco2)
-axes[1].set_title("first difference: trend removed")
-axes[2].plot(sun_year, sunspots)
-axes[2].set_title("sunspots: no trend, ~11-year cycle")
-plt.tight_layout()
-plt.show()
+with demo():
+    dco2 = arma.difference(co2, 1)
+    rebuilt = arma.undifference(dco2, co2[:1])
+    print("undifference(difference(co2, 1), co2[:1]) == co2:", np.allclose(rebuilt, co2))
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3))
+    axes[0].plot(co2_year, co2)
+    axes[0].set_title("CO2: trend and season")
+    axes[1].plot(co2_year[1:], dco2)
+    axes[1].set_title("first difference: trend removed")
+    axes[2].plot(sun_year, sunspots)
+    axes[2].set_title("sunspots: no trend, ~11-year cycle")
+    plt.tight_layout()
+    plt.show()
 
 # %% [markdown]
 # **Questions.** Are there obvious trends in these series? What about non-obvious ones (is the
@@ -192,8 +200,9 @@ grader.check("undifference")
 # (`ar[i-1]` is $\alpha_i$ and `ma[j-1]` is $\theta_j$.) A tiny example you can check by hand:
 
 # %%
-yhat, eps = arma.arma_predict(np.array([1.0, 2.0, 3.0, 4.0]), ar=np.array([0.5]), ma=np.array([0.2]))
-print("yhat =", yhat, "  eps =", eps)
+with demo():
+    yhat, eps = arma.arma_predict(np.array([1.0, 2.0, 3.0, 4.0]), ar=np.array([0.5]), ma=np.array([0.2]))
+    print("yhat =", yhat, "  eps =", eps)
 
 # %% [markdown]
 # `fit_ar` finds the AR coefficients by least squares. Fit AR(2) and AR(9) to the sunspots of
@@ -201,29 +210,30 @@ print("yhat =", yhat, "  eps =", eps)
 # the year before). `arma_forecast` then runs the model forward 30 years from 1949.
 
 # %%
-train = 250
-lines = {"naive": np.r_[np.nan, sunspots[:-1]]}
-for p in (2, 9):
-    c, ar = arma.fit_ar(sunspots[:train], p)
-    lines[f"AR({p})"] = arma.arma_predict(sunspots, ar, np.zeros(0), c)[0]
-test = slice(train, None)
-for label, values in lines.items():
-    rmse = np.sqrt(np.mean((values[test] - sunspots[test]) ** 2))
-    print(f"{label:>6}: one-step RMSE 1950-2008 = {rmse:5.1f}")
-c9, ar9 = arma.fit_ar(sunspots[:train], 9)
-forecast = arma.arma_forecast(sunspots[:train], ar9, np.zeros(0), 30, c9)
+with demo():
+    train = 250
+    lines = {"naive": np.r_[np.nan, sunspots[:-1]]}
+    for p in (2, 9):
+        c, ar = arma.fit_ar(sunspots[:train], p)
+        lines[f"AR({p})"] = arma.arma_predict(sunspots, ar, np.zeros(0), c)[0]
+    test = slice(train, None)
+    for label, values in lines.items():
+        rmse = np.sqrt(np.mean((values[test] - sunspots[test]) ** 2))
+        print(f"{label:>6}: one-step RMSE 1950-2008 = {rmse:5.1f}")
+    c9, ar9 = arma.fit_ar(sunspots[:train], 9)
+    forecast = arma.arma_forecast(sunspots[:train], ar9, np.zeros(0), 30, c9)
 
-fig, axes = plt.subplots(1, 2, figsize=(12, 3))
-axes[0].plot(sun_year[test], sunspots[test], color="gray", label="observed")
-for label, values in lines.items():
-    axes[0].plot(sun_year[test], values[test], label=label)
-axes[0].set_title("one-step predictions")
-axes[0].legend(fontsize=8)
-axes[1].plot(sun_year[200:280], sunspots[200:280], color="gray", label="observed")
-axes[1].plot(sun_year[train] + np.arange(30), forecast, label="AR(9) forecast from 1949")
-axes[1].set_title("30-year forecast")
-axes[1].legend(fontsize=8)
-plt.show()
+    fig, axes = plt.subplots(1, 2, figsize=(12, 3))
+    axes[0].plot(sun_year[test], sunspots[test], color="gray", label="observed")
+    for label, values in lines.items():
+        axes[0].plot(sun_year[test], values[test], label=label)
+    axes[0].set_title("one-step predictions")
+    axes[0].legend(fontsize=8)
+    axes[1].plot(sun_year[200:280], sunspots[200:280], color="gray", label="observed")
+    axes[1].plot(sun_year[train] + np.arange(30), forecast, label="AR(9) forecast from 1949")
+    axes[1].set_title("30-year forecast")
+    axes[1].legend(fontsize=8)
+    plt.show()
 
 # %%
 grader.check("arma_predict")
@@ -242,25 +252,26 @@ grader.check("fit_ar")
 # the same AR(12) fitted to the first difference. Twelve lags let both models see last year's season.
 
 # %%
-split = co2.size - 120
-p = 12
-c_lv, ar_lv = arma.fit_ar(co2[:split], p)
-c_df, ar_df = arma.fit_ar(arma.difference(co2[:split], 1), p)
-predictions = {
-    "naive": np.r_[np.nan, co2[:-1]],
-    "ARMA: AR(12) of the levels": arma.arma_predict(co2, ar_lv, np.zeros(0), c_lv)[0],
-    "ARIMA(12, 1, 0)": np.r_[np.nan, arma.arima_predict(co2, ar_df, np.zeros(0), 1, c_df)],
-}
-last = slice(split, None)
-plt.figure(figsize=(9, 3.5))
-plt.plot(co2_year[last], co2[last], color="black", lw=2, label="observed")
-for label, values in predictions.items():
-    rmse = np.sqrt(np.mean((values[last] - co2[last]) ** 2))
-    plt.plot(co2_year[last], values[last], lw=1, label=f"{label} (RMSE {rmse:.2f} ppm)")
-plt.ylabel("CO2 (ppm)")
-plt.title("one-step predictions, last 10 years")
-plt.legend(fontsize=8)
-plt.show()
+with demo():
+    split = co2.size - 120
+    p = 12
+    c_lv, ar_lv = arma.fit_ar(co2[:split], p)
+    c_df, ar_df = arma.fit_ar(arma.difference(co2[:split], 1), p)
+    predictions = {
+        "naive": np.r_[np.nan, co2[:-1]],
+        "ARMA: AR(12) of the levels": arma.arma_predict(co2, ar_lv, np.zeros(0), c_lv)[0],
+        "ARIMA(12, 1, 0)": np.r_[np.nan, arma.arima_predict(co2, ar_df, np.zeros(0), 1, c_df)],
+    }
+    last = slice(split, None)
+    plt.figure(figsize=(9, 3.5))
+    plt.plot(co2_year[last], co2[last], color="black", lw=2, label="observed")
+    for label, values in predictions.items():
+        rmse = np.sqrt(np.mean((values[last] - co2[last]) ** 2))
+        plt.plot(co2_year[last], values[last], lw=1, label=f"{label} (RMSE {rmse:.2f} ppm)")
+    plt.ylabel("CO2 (ppm)")
+    plt.title("one-step predictions, last 10 years")
+    plt.legend(fontsize=8)
+    plt.show()
 
 # %% [markdown]
 # Differencing made the series closer to stationary, and the same number of coefficients now

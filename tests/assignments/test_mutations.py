@@ -1,0 +1,190 @@
+"""The mutation suite: every example submission gets what its expectations say (issue 3).
+
+``assignments/<assignment>/submissions/<name>/`` is a full submission: the reference with one realistic
+bug, a correct alternative implementation, or a stub. ``assignments/<assignment>/submissions/expected.toml``
+says what each must get, one table per submission:
+
+- ``loses = ["rnn_backward", ...]``: each of these functions loses points (at least one failed check
+  whose name starts with it);
+- ``keeps = ["lstm_", "gru_", ...]``: every check whose name starts with one of these passes;
+- ``full = true``: full marks (a correct alternative);
+- ``score = 0``: exactly this score (a stub);
+- ``why = "..."``: what the submission does, shown when its test fails.
+
+Every submission is graded once per session through the real command (``helpers.run_grade``: the
+grading profile's Hypothesis settings, no shortcuts), in the session's grading pool (``KIT_JOBS`` at
+a time, default 2); only the submissions whose tests are selected are graded. Each grading's time
+and score go to ``gradings.log`` in pytest's base temporary folder.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from autograder import manifest as manifests
+from autograder.paths import KIT_ROOT
+from helpers import GradeRun, run_grade
+
+#: A grading that takes longer than this is a failure of its own (a bug's Hypothesis shrinking through
+#: the sandbox takes a few minutes at most on a loaded 2-core machine).
+TIMEOUT_S = 900
+MIN_BUGS = 30
+MIN_ALTERNATIVES = 5
+KEYS = {"loses", "keeps", "full", "score", "why"}
+
+
+@dataclass(frozen=True)
+class Expectation:
+    assignment: str
+    name: str
+    loses: tuple[str, ...] = ()
+    keeps: tuple[str, ...] = ()
+    full: bool = False
+    score: float | None = None
+    why: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.assignment}/{self.name}"
+
+    @property
+    def folder(self) -> Path:
+        return manifests.load(self.assignment).submissions / self.name
+
+    @property
+    def kind(self) -> str:
+        return "alternative" if self.full else "bug" if self.loses else "stub"
+
+
+def _load_expectations() -> tuple[list[Expectation], list[str]]:
+    """Every expectation of every assignment, and the problems of the tables themselves."""
+    found, problems = [], []
+    # (a submissions folder without a table is a problem that test_every_example_folder_... reports)
+    for table in sorted(m.submissions / "expected.toml" for m in manifests.load_all()
+                        if (m.submissions / "expected.toml").is_file()):
+        assignment = table.parent.parent.name
+        with open(table, "rb") as f:
+            entries = tomllib.load(f)
+        for name, entry in entries.items():
+            where = f"{table.relative_to(KIT_ROOT)} [{name}]"
+            unknown = set(entry) - KEYS
+            if unknown:
+                problems.append(f"{where}: unknown keys {sorted(unknown)}")
+            e = Expectation(assignment, name, tuple(entry.get("loses", ())), tuple(entry.get("keeps", ())),
+                            bool(entry.get("full", False)), entry.get("score"), entry.get("why", ""))
+            if e.full + bool(e.loses) + (e.score is not None) != 1:
+                problems.append(f"{where}: needs exactly one of loses = [...], full = true, score = N")
+            found.append(e)
+    return found, problems
+
+
+EXPECTATIONS, TABLE_PROBLEMS = _load_expectations()
+
+
+def grade(expectation: Expectation, output: Path) -> GradeRun:
+    return run_grade(expectation.assignment, expectation.folder, output, timeout=TIMEOUT_S)
+
+
+@pytest.fixture(scope="module")
+def gradings(request, tmp_path_factory, grading_pool):
+    """``gradings(expectation)``: the grading of each selected submission (all started at once, in
+    table order, in the session's grading pool)."""
+    folder = tmp_path_factory.mktemp("mutations")
+    selected = []
+    for item in request.session.items:
+        e = getattr(item, "callspec", None) and item.callspec.params.get("expectation")
+        if isinstance(e, Expectation) and e not in selected:
+            selected.append(e)
+    keys = {e: f"mutations/{e.id}" for e in selected}
+    for e, key in keys.items():
+        grading_pool.submit(key, grade, e, folder / f"{e.assignment}--{e.name}.json")
+    yield lambda e: grading_pool[keys[e]]
+    grading_pool.cancel(keys.values())
+
+
+def _brief(test: dict, limit: int = 600) -> str:
+    output = " ".join(str(test.get("output", "")).split())
+    return f"  - {test['name']} ({test['score']:g}/{test['max_score']:g}): " + \
+        (output[:limit] + " ..." if len(output) > limit else output)
+
+
+# ---------------------------------------------------------------- the tables
+
+
+def test_expectation_tables_are_well_formed():
+    assert not TABLE_PROBLEMS, "\n".join(TABLE_PROBLEMS)
+
+
+def test_every_example_folder_has_an_expectation_and_the_student_files():
+    """One entry per folder and one folder per entry; each folder holds exactly the manifest's files."""
+    problems = []
+    for assignment_dir in sorted(m.submissions for m in manifests.load_all() if m.submissions.is_dir()):
+        assignment = assignment_dir.parent.name
+        if not (assignment_dir / "expected.toml").is_file():
+            problems.append(f"{assignment}: no expected.toml")
+            continue
+        files = set(manifests.load(assignment).files)
+        names = {e.name for e in EXPECTATIONS if e.assignment == assignment}
+        folders = {p.name for p in assignment_dir.iterdir() if p.is_dir()}
+        problems += [f"{assignment}/{n}: folder without an expectation" for n in sorted(folders - names)]
+        problems += [f"{assignment}/{n}: expectation without a folder" for n in sorted(names - folders)]
+        for name in sorted(folders & names):
+            have = {p.name for p in (assignment_dir / name).iterdir() if p.suffix == ".py"}
+            if have != files:
+                problems.append(f"{assignment}/{name}: has {sorted(have)}, the manifest wants {sorted(files)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_expectations_name_real_functions():
+    problems = []
+    for e in EXPECTATIONS:
+        functions = manifests.load(e.assignment).functions
+        for prefix in e.loses + e.keeps:
+            if not any(f.startswith(prefix) for f in functions):
+                problems.append(f"{e.id}: {prefix!r} starts no function name of {e.assignment}")
+        if set(e.loses) & set(e.keeps):
+            problems.append(f"{e.id}: {sorted(set(e.loses) & set(e.keeps))} both lose and keep")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_suite_is_large_enough():
+    kinds = [e.kind for e in EXPECTATIONS]
+    assert kinds.count("bug") >= MIN_BUGS, f"{kinds.count('bug')} bug submissions, want >= {MIN_BUGS}"
+    assert kinds.count("alternative") >= MIN_ALTERNATIVES, \
+        f"{kinds.count('alternative')} correct alternatives, want >= {MIN_ALTERNATIVES}"
+    assert kinds.count("stub") >= 1
+
+
+# ---------------------------------------------------------------- every submission
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("expectation", EXPECTATIONS, ids=[e.id for e in EXPECTATIONS])
+def test_submission_gets_what_it_should(gradings, expectation):
+    e = expectation
+    record = gradings(e)
+    assert record.returncode == 0 and record.results is not None, \
+        f"grading {e.folder} failed (exit {record.returncode}):\n{record.stderr[-3000:]}"
+    results = record.results
+    score, top = results["score"], results["extra_data"]["max_score"]
+    problems = []
+    if e.full and (score != top or record.failed):
+        problems.append(f"a correct alternative should get full marks, got {score:g} / {top:g}; failed checks:")
+        problems += [_brief(t) for t in record.failed]
+    if e.score is not None and score != e.score:
+        problems.append(f"should score {e.score:g}, got {score:g} / {top:g}; checks with points:")
+        problems += [_brief(t, 200) for t in results["tests"] if t["score"] > 0]
+    for function in e.loses:
+        checks = [t for t in results["tests"] if t["name"].startswith(function)]
+        if not any(t in record.failed for t in checks):
+            problems.append(f"{function} should lose points, but all its {len(checks)} checks passed "
+                            f"(score {score:g} / {top:g}): the checks miss this bug")
+    wrongly = [t for t in record.failed if t["name"].startswith(e.keeps)] if e.keeps else []
+    if wrongly:
+        problems.append(f"checks of {list(e.keeps)} should pass, but these failed:")
+        problems += [_brief(t) for t in wrongly]
+    assert not problems, f"{e.id}: {e.why} (graded in {record.elapsed:.0f} s)\n" + "\n".join(problems)
