@@ -32,9 +32,9 @@ check-python:
 
 install: $(STAMP)
 
-$(STAMP): requirements/grader.txt requirements/test.txt requirements/torch.txt requirements/constraints.txt | check-python
+$(STAMP): requirements/grader.txt requirements/kit.txt requirements/test.txt requirements/torch.txt requirements/constraints.txt | check-python
 	@test -x $(PY) || $(SYSTEM_PYTHON) -m venv $(VENV)
-	$(PIP) -r requirements/grader.txt -r requirements/test.txt
+	$(PIP) -r requirements/grader.txt -r requirements/kit.txt -r requirements/test.txt
 	@$(PIP) -r requirements/torch.txt || echo "note: torch is not installable here; its cross-checks will be skipped"
 	@touch $@
 

@@ -92,7 +92,7 @@ def cmd_dist(args) -> int:
 
 def cmd_grade_batch(args) -> int:
     from .classroom import DEFAULT_TIMEOUT_S, BatchError, grade_batch, late_policy
-    from .classroom.class_report import common_failures_text
+    from .classroom.class_report import common_failures_text, unknown_extensions
 
     out = Path(args.output)
     overrides = {k: v for k, v in {"due": args.due, "per_day": args.late_per_day, "cap": args.late_cap,
@@ -123,6 +123,8 @@ def cmd_grade_batch(args) -> int:
               file=sys.stderr)
     for note in summary.notes:
         print(f"note: {note}", file=sys.stderr)
+    for ident in unknown_extensions(policy, summary.discovery):
+        print(f"warning: the extension for {ident!r} matches no student", file=sys.stderr)
     if summary.grader_changed:
         print("warning: the grader's checks or reference changed during this run; run again to regrade everyone",
               file=sys.stderr)

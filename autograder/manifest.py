@@ -16,7 +16,10 @@ the kit uses, so nothing is found by a naming convention:
 
 from __future__ import annotations
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, as a package (requirements/)
+    import tomli as tomllib
 from dataclasses import dataclass
 from pathlib import Path
 

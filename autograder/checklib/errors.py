@@ -6,6 +6,8 @@ their work) or in the sandboxed worker (the grader), so feedback reads the same 
 
 from __future__ import annotations
 
+from .text import inert
+
 
 class StudentCodeError(Exception):
     """Base of everything the student's code can cause instead of returning a value."""
@@ -33,6 +35,7 @@ class StudentException(StudentCodeError):
     kind = "exception"
 
     def __init__(self, function: str, type_name: str, message: str, traceback: str = "", during: str = "call"):
+        type_name, message, traceback = inert(type_name, 200), inert(message, 4000), inert(traceback, 8000)
         where = "importing the file that defines" if during == "import" else "calling"
         text = f"your code raised {type_name} while {where} {function}: {message}"
         if traceback:

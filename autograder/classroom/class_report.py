@@ -25,6 +25,7 @@ import html
 import io
 import shutil
 import statistics
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -33,14 +34,14 @@ from urllib.parse import quote
 from .. import manifest as manifests
 from ..grading.staging import SubmissionError, stage_submission
 from ..runner.results import GRADER_ENTRY, write_atomic
-from .batch import INPUTS, BatchSummary, Record, load_class
+from .batch import INPUTS, BatchSummary, load_class
 from .canvas import canvas_csv
 from .exports import Discovery, read_export
 from .gradebook import (WITHHELD, ClassBook, Entry, check_names, check_points, failure_kind, feedback_html,
                         feedback_markdown, function_of, function_scores, lms_gradebook_csv, write_gradebook,
                         write_if_changed)
 from .late import LatePolicy, assess, fmt_time
-from .roster import Roster, Submission
+from .roster import Roster
 from .similarity import Pair, find_similar
 
 HISTOGRAM = "score_histogram.png"
@@ -61,16 +62,27 @@ table { border-collapse: collapse; margin: .3em 0; } td, th { padding: .12em .5e
   border-bottom: 1px solid #eee; vertical-align: top; } th { background: #f4f4f4; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .bar { background: #4a7; height: .75em; display: inline-block; vertical-align: middle; }
-.barbg { background: #eee; width: 8em; display: inline-block; line-height: 0; }
+.barbg { background: #eee; width: 7em; display: inline-block; line-height: 0; }
 .bad { color: #b22; } .muted, .note { color: #666; font-size: .9em; }
 .lead { font-size: 1.05em; margin: .2em 0; } .lead b { font-variant-numeric: tabular-nums; }
-.row { display: flex; gap: 1.5em; align-items: flex-start; flex-wrap: wrap; }
+.row { display: flex; gap: 1.5em; align-items: flex-start; } .row > div { flex: 1 1 22em; min-width: 0; }
 .alert { background: #fff4e5; border-left: 4px solid #e90; padding: .3em .8em; margin: .5em 0; }
 .alert.err { background: #fdecea; border-color: #c33; }
 .kind { display: inline-block; padding: 0 .4em; margin: 0 .2em .1em 0; border-radius: .6em; font-size: .85em;
   background: #eef; white-space: nowrap; } .kind.withheld { background: #eee; color: #555; }
 .kind.timeout, .kind.crash { background: #fde2c8; } .kind.wrong { background: #fbd5d5; }
+.fgrid { display: grid; grid-template-columns: 14.5em 3.2em 5.8em 10.5em 3.2em minmax(0, 1fr) 7.5em;
+  gap: 0 .6em; align-items: center; padding: .12em .5em; border-bottom: 1px solid #eee; }
+.fhead { background: #f4f4f4; font-weight: 600; } .fgrid .num { text-align: right; }
+.fgrid > span:first-child { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+details.fn { margin: 0; } details.fn > summary { list-style: none; }
+details.fn > summary::-webkit-details-marker { display: none; }
+details.fn > summary:hover { background: #f6f8ff; } details.fn[open] > summary { background: #eef2ff; }
+.more { color: #2a5db0; white-space: nowrap; } .more::before { content: "\\25B8  "; }
+details.fn[open] .more::before { content: "\\25BE  "; }
+details.fn > table { margin: .3em 0 .9em 1.5em; }
 details { margin: .2em 0; } summary { cursor: pointer; } details.fold > summary { font-weight: 600; font-size: 1.05em; }
+details.fold > summary h2 { display: inline; border: 0; }
 pre { background: #f7f7f7; padding: .5em; white-space: pre-wrap; max-width: 72em; font-size: .82em;
   overflow-wrap: anywhere; }
 img { max-width: 100%; height: auto; }
@@ -112,7 +124,7 @@ def histogram_png(scores: list[float], max_score: float, raw: list[float] | None
     and different, is drawn as an outline (the scores before late penalties)."""
     plt = _pyplot()
     top = max_score or max(scores, default=1.0) or 1.0
-    fig, ax = plt.subplots(figsize=(6.4, 2.9), dpi=100)
+    fig, ax = plt.subplots(figsize=(5.6, 2.7), dpi=100)
     bins = [top * i / 20 for i in range(21)]
     ax.hist(scores, bins=bins, color="#4a7", edgecolor="white", label="final score")
     if raw is not None and raw != scores:
@@ -166,9 +178,12 @@ def heatmap_png(book: ClassBook) -> bytes:
 def class_sources(manifest: manifests.Manifest, submissions, students: set[str]) -> dict[str, dict[str, str]]:
     """student -> {file name: source} of the student files the grader takes (as text).
     ``submissions``: an export folder, or the list of ``Submission``s."""
-    subs = read_export(Path(submissions), list(manifest.files)).submissions \
-        if isinstance(submissions, (str, Path)) else submissions
+    if isinstance(submissions, (str, Path)):
+        with tempfile.TemporaryDirectory(prefix="ag-sources-") as work:
+            subs = read_export(Path(submissions), list(manifest.files), None, Path(work)).submissions
+            return class_sources(manifest, subs, students)
     out = {}
+    subs = submissions
     for sub in subs:
         if sub.student not in students:
             continue
@@ -213,6 +228,12 @@ def common_failures(classes: dict[str, dict]) -> list[tuple[str, str, list[str],
 # the class
 
 
+def unknown_extensions(policy: LatePolicy, found: Discovery) -> list[str]:
+    """The ids of ``policy``'s extensions that name no student of ``found`` (a typo, a dropped student)."""
+    known = {x for s in found.submissions for x in s.identifiers()} | {x for p in found.missing for x in p.identifiers()}
+    return sorted(set(policy.extensions) - known)
+
+
 def build_class(manifest: manifests.Manifest, found: Discovery, out_dir: Path, policy: LatePolicy | None = None
                 ) -> ClassBook:
     """The class as the gradebooks and the report see it: every submission ``found`` with its results
@@ -225,8 +246,10 @@ def build_class(manifest: manifests.Manifest, found: Discovery, out_dir: Path, p
         lms = "Canvas" if found.layout == "canvas" else "the platform"
         lateness = assess(policy, sub.submitted_at, sub.identifiers(), sub.lms_late, lms)
         entries.append(Entry(sub, results, record, lateness))
+    notes = list(found.notes) + [f"the extension for {ident!r} matches no student"
+                                 for ident in unknown_extensions(policy, found)]
     return ClassBook(manifest.name, manifest.title, entries, list(found.missing), policy, list(found.unidentified),
-                     list(found.ignored), list(found.notes), found.layout)
+                     list(found.ignored), notes, found.layout)
 
 
 def _stats(values: list[float], top: float) -> str:
@@ -275,7 +298,7 @@ def _section_summary(book: ClassBook, summary: BatchSummary | None) -> str:
     if errors:
         names = ", ".join(_e(e.key) for e in errors[:12]) + (" ..." if len(errors) > 12 else "")
         alerts.append(f"<div class='alert err'><b>Grader errors ({len(errors)}):</b> {names}. They have no grade "
-                      "(left out of canvas.csv); the next run retries them. Details under \"Needs a look\".</div>")
+                      "(left out of canvas.csv); the next run retries them (details below).</div>")
     if summary is not None and summary.grader_changed:
         alerts.append("<div class='alert err'>The grader's checks or reference changed during this run: run it "
                       "again to regrade everyone.</div>")
@@ -315,7 +338,7 @@ def _section_sections(book: ClassBook) -> str:
         problems = sum(1 for e in es if not e.graded)
         rows.append(f"<tr><td>{_e(section)}</td><td class=num>{len(es) + missing.get(section, 0)}</td>"
                     f"<td class=num>{len(finals)}</td>"
-                    f"<td class=num>{statistics.mean(finals):.1f}</td><td class=num>{statistics.median(finals):g}</td>"
+                    f"<td class=num>{statistics.mean(finals):.1f}</td><td class=num>{statistics.median(finals):.1f}</td>"
                     if finals else
                     f"<tr><td>{_e(section)}</td><td class=num>{len(es) + missing.get(section, 0)}</td>"
                     "<td class=num>0</td><td></td><td></td>")
@@ -324,7 +347,9 @@ def _section_sections(book: ClassBook) -> str:
                      f"<td class='num{' bad' if problems else ''}'>{problems}</td></tr>")
     return ("<div><h2 style='margin-top:0'>Per section</h2><table><tr><th>section</th><th class=num>students</th>"
             "<th class=num>graded</th><th class=num>mean</th><th class=num>median</th><th class=num>late</th>"
-            "<th class=num>no submission</th><th class=num>no grade</th></tr>" + "".join(rows) + "</table></div>")
+            "<th class=num>missing</th><th class=num>no grade</th></tr>" + "".join(rows) + "</table>"
+            "<p class=note>Final scores. Missing: on the roster, nothing handed in; no grade: grader error "
+            "or not graded yet.</p></div>")
 
 
 def _kind_class(kind: str) -> str:
@@ -364,21 +389,25 @@ def _section_functions(book: ClassBook) -> str:
                               f"<td class=num>{len(who)}</td><td><details><summary>{_e(student)}'s feedback"
                               f"</summary><pre>{_e(text)}</pre><p class=note>Students: "
                               f"{_e(', '.join(who[:40]))}{' ...' if len(who) > 40 else ''}</p></details></td></tr>")
-        details = ""
+        cells = (f"<span title=\"{_e(fn)}\"><b>{_e(fn)}</b></span><span class=num>{_g(points)}</span>"
+                 f"<span class=num>{full}/{len(graded)}</span><span><span class=barbg><span class=bar "
+                 f"style=\"width:{rate * 7:.2f}em\"></span></span> {rate:.0%}</span><span class=num>{mean:.0%}</span>"
+                 f"<span>{''.join(chips) or '<span class=muted>none</span>'}</span>")
         if detail:
-            details = ("<details><summary>checks</summary><table><tr><th>kind</th><th>check</th><th class=num>"
-                       "students</th><th>example</th></tr>" + "".join(detail) + "</table></details>")
-        rows.append(f"<tr><td><b>{_e(fn)}</b></td><td class=num>{_g(points)}</td>"
-                    f"<td class=num>{full}/{len(graded)}</td><td><span class=barbg><span class=bar "
-                    f"style=\"width:{rate * 8:.2f}em\"></span></span> {rate:.0%}</td>"
-                    f"<td class=num>{mean:.0%}</td><td>{''.join(chips) or '<span class=muted>none</span>'}{details}</td></tr>")
+            failed = len({check for checks in fails[fn].values() for check in checks})
+            rows.append(f"<details class=fn><summary class=fgrid>{cells}<span class=more>{_plural(failed, 'check')}"
+                        "</span></summary><table><tr><th>kind</th><th>check</th><th class=num>students</th>"
+                        "<th>one student's feedback, and who</th></tr>" + "".join(detail) + "</table></details>")
+        else:
+            rows.append(f"<div class=fgrid>{cells}<span></span></div>")
     return ("<h2>Per function: pass rate and failures</h2><p class=note>Pass rate: students with all of the "
             "function's points. Failures: students with at least one failed check of that kind; <i>withheld</i>: "
             "checks that earn credit only once the function's worked example (or the forward it differentiates) "
-            "is right, not wrong themselves. Unfold <i>checks</i> for each check, its count and one student's "
-            f"feedback. Over the {len(graded)} graded submissions.</p>"
-            "<table><tr><th>function</th><th class=num>points</th><th class=num>full marks</th><th>pass rate</th>"
-            "<th class=num>mean</th><th>failures by kind (students)</th></tr>" + "".join(rows) + "</table>")
+            "is right, not wrong themselves. Click a function for its failed checks, each with its count and one "
+            f"student's feedback. Over the {len(graded)} graded submissions.</p>"
+            "<div class='fgrid fhead'><span>function</span><span class=num>points</span><span class=num>full marks"
+            "</span><span>pass rate</span><span class=num>mean</span><span>failures by kind (students)</span>"
+            "<span>failed checks</span></div>" + "".join(rows))
 
 
 def _section_trouble(book: ClassBook) -> str:
@@ -404,15 +433,14 @@ def _section_trouble(book: ClassBook) -> str:
     head = "<h2>Timed out, crashed, grader errors</h2>"
     if not rows:
         return head + "<p>None.</p>"
-    return head + _folded(rows, "<tr><th>student</th><th>what</th><th>where</th></tr>", "rows")
+    return head + _folded(rows, "<tr><th>student</th><th>what</th><th>where</th></tr>", "rows", shown=5)
 
 
 def _section_late(book: ClassBook) -> str:
     late = [e for e in book.entries if e.lateness.late or e.lateness.note or e.lateness.extended]
     if not book.policy.active and not late:
         return ""
-    head = f"<h2>Late work</h2><p class=note>{_e(book.policy.describe())}. Nothing late is dropped: the gradebook " \
-           "has the raw score, the penalty and the final score.</p>"
+    head = "<h2>Late work</h2>"
     if not late:
         return head + "<p>Nothing late.</p>"
     late.sort(key=lambda e: (-e.lateness.days, e.key))
@@ -423,7 +451,8 @@ def _section_late(book: ClassBook) -> str:
             f"{' (' + _e(e.sub.time_source) + ')' if e.sub.time_source else ''}</td></tr>" for e in late]
     days = Counter(e.lateness.days for e in late if e.lateness.late)
     spread = ", ".join(f"{n} by {d} day{'s' if d != 1 else ''}" for d, n in sorted(days.items()))
-    return (head + f"<p>{_plural(sum(days.values()), 'late submission')}" + (f": {spread}" if spread else "") + ".</p>"
+    return (head + f"<p>{_plural(sum(days.values()), 'late submission')}" + (f": {spread}" if spread else "")
+            + ". Nothing late is dropped: gradebook.csv has the raw score, the penalty and the final score.</p>"
             + _folded(rows, "<tr><th>student</th><th>name</th><th>handed in</th><th>due</th><th class=num>days</th>"
                       "<th class=num>penalty</th><th class=num>raw</th><th class=num>final</th><th>note</th></tr>",
                       "rows", shown=5))
@@ -458,7 +487,7 @@ def _section_scores(book: ClassBook) -> str:
     for p in book.missing:
         rows.append(f"<tr><td>{_e(p.id)}</td><td>{_e(p.name)}</td><td>{_e(p.section)}</td><td class=bad>no submission"
                     "</td><td></td><td></td><td></td><td></td><td></td><td></td><td></td></tr>")
-    return (f"<details class=fold><summary><h2 style='display:inline;border:0'>Scores</h2> "
+    return (f"<details class=fold><summary><h2>Scores</h2> "
             f"({len(rows)} students, with links to each one's feedback page)</summary>"
             "<table><tr><th>student</th><th>name</th><th>section</th><th>status</th><th class=num>raw</th>"
             "<th class=num>late penalty</th><th class=num>final</th><th class=num>max</th><th class=num>failed checks"
@@ -475,7 +504,7 @@ def _section_failures(book: ClassBook) -> str:
                     f"<pre>{_e(text)}</pre></details></td></tr>")
     body = ("<table><tr><th>check</th><th>failure kind</th><th>students</th><th>who</th></tr>" + "".join(rows)
             + "</table>") if rows else "<p>No check failed.</p>"
-    return (f"<details class=fold><summary><h2 style='display:inline;border:0'>Most common failures</h2> "
+    return (f"<details class=fold><summary><h2>Most common failures</h2> "
             f"(per check and failure kind, {len(rows)} rows)</summary>{body}</details>")
 
 
@@ -490,7 +519,7 @@ def _section_pass_rates(book: ClassBook) -> str:
         rows.append(f"<tr><td>{_e(name)}</td><td class=num>{_g(points.get(name, 0))}</td>"
                     f"<td class=num>{passed}/{len(entries)}</td><td class=num>{rate:.0%}</td>"
                     f"<td><span class=bar style=\"width:{rate * 10:.2f}em\"></span></td></tr>")
-    return (f"<details class=fold><summary><h2 style='display:inline;border:0'>Pass rate per check</h2> "
+    return (f"<details class=fold><summary><h2>Pass rate per check</h2> "
             f"({len(rows)} checks, over the {len(graded)} graded submissions)</summary>"
             "<table><tr><th>check</th><th>points</th><th>passed</th><th>rate</th><th></th></tr>"
             + "".join(rows) + "</table></details>")
@@ -498,21 +527,26 @@ def _section_pass_rates(book: ClassBook) -> str:
 
 def _section_time(book: ClassBook, summary: BatchSummary | None) -> str:
     secs = sorted((e.record.seconds, e.key) for e in book.entries if e.record is not None)
-    parts = ["<h2>Grading time</h2>"]
+    parts = []
+    headline = ""
     if summary is not None:
         rate = len(summary.graded) / summary.wall_s * 60 if summary.wall_s and summary.graded else 0.0
-        parts.append(f"<p>This run: {len(summary.graded)} graded, {len(summary.skipped)} unchanged (skipped), "
-                     f"{summary.wall_s:.1f} s wall with {summary.jobs} parallel graders"
+        headline = (f"this run: {len(summary.graded)} graded, {len(summary.skipped)} left as they were, "
+                    f"{summary.wall_s:.0f} s" + (f", {rate:.1f} per minute" if rate else ""))
+        parts.append(f"<p>This run: {len(summary.graded)} graded, {len(summary.skipped)} unchanged or not asked for "
+                     f"(skipped), {summary.wall_s:.1f} s wall with {summary.jobs} parallel graders"
                      + (f" ({rate:.1f} submissions per minute)." if rate else ".")
                      + (f" Regraded as asked (--student): {_e(', '.join(summary.requested))}." if summary.requested
                         else "") + "</p>")
     if secs:
         values = [s for s, _ in secs]
+        headline = headline or f"median {statistics.median(values):.1f} s per submission"
         slow = ", ".join(f"{_e(s)} {t:.1f} s" for t, s in reversed(secs[-5:]))
-        parts.append(f"<p class=note>Per submission (each when it was last graded): median "
+        parts.append(f"<p>Per submission (each when it was last graded): median "
                      f"{statistics.median(values):.1f} s, mean {statistics.mean(values):.1f} s, max {values[-1]:.1f} s. "
                      f"Slowest: {slow}.</p>")
-    return "".join(parts)
+    return (f"<details class=fold><summary><h2>Grading time</h2> ({_e(headline)})"
+            f"</summary>{''.join(parts)}</details>")
 
 
 def report_html(manifest: manifests.Manifest, book: ClassBook, pairs: list[Pair], compared: int,
@@ -526,11 +560,10 @@ def report_html(manifest: manifests.Manifest, book: ClassBook, pairs: list[Pair]
         f"<title>{_e(manifest.name)}: class report</title><style>{CSS}</style></head><body>",
         f"<h1>{_e(manifest.title)}</h1>",
         _section_summary(book, summary),
-        f'<div class=row><img alt="score histogram" width=640 height=290 src="data:image/png;base64,{hist}">',
+        f'<div class=row><img alt="score histogram" width=560 height=270 src="data:image/png;base64,{hist}">',
         _section_sections(book), "</div>",
         f'<h2>Students × functions</h2><img alt="heatmap: students x functions" src="data:image/png;base64,{heat}">',
         _section_functions(book),
-        "<h2 style='border:0;margin-bottom:0'>Needs a look</h2>",
         _section_trouble(book),
         _section_late(book),
         _section_similarity(pairs, compared),

@@ -302,7 +302,7 @@ FEEDBACK_CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; padding: 0 1em; color: #222;
   line-height: 1.4; }
 table { border-collapse: collapse; } td, th { padding: .15em .6em; border-bottom: 1px solid #eee;
-  text-align: left; vertical-align: top; } th { background: #f4f4f4; }
+  text-align: left; vertical-align: top; } th { background: #f4f4f4; } td:last-child { white-space: nowrap; }
 pre { background: #f7f7f7; padding: .6em; white-space: pre-wrap; font-size: .85em; overflow-wrap: anywhere; }
 h3 { font-size: 1em; margin-top: 1.5em; } code { background: #f3f3f3; padding: 0 .2em; }
 """

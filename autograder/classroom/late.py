@@ -31,7 +31,10 @@ import csv
 import io
 import math
 import re
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, as a package (requirements/)
+    import tomli as tomllib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path

@@ -29,7 +29,10 @@ import shutil
 import tempfile
 import token
 import tokenize
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, as a package (requirements/)
+    import tomli as tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path

@@ -22,7 +22,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..checklib.text import inert
+
 MAX_FILE = 1 << 20  # 1 MiB per student file
+MAX_ZIP = 64 << 20  # a submission zip larger than this is not opened
+MAX_MEMBERS = 10_000  # nor one with more entries than this (its directory alone could fill the grader's memory)
 IGNORED_DIRS = ("__MACOSX",)
 #: A browser's or an LMS's copy of ``<stem>.py``: ``<stem> (1).py``, ``<stem>(2).py``, ``<stem>-1.py``.
 NUMBERED_COPY = r"^{stem}\s?\(\d+\)\.py$|^{stem}-\d+\.py$"
@@ -165,6 +169,22 @@ class _ZipSource:
         return data
 
 
+def _zip_too_big(path: Path) -> str:
+    """Why the zip at ``path`` must not be opened ('' when it may): its size, or the entry count its
+    end-of-central-directory record claims, read before ``zipfile`` builds the whole directory."""
+    size = path.stat().st_size
+    if size > MAX_ZIP:
+        return f"the zip file is {size} bytes, more than the {MAX_ZIP} allowed"
+    try:
+        with open(path, "rb") as f:
+            end = zipfile._EndRecData(f)  # the standard library's own reader of that record
+    except Exception:  # noqa: BLE001 - an unreadable record: zipfile will say so below
+        return ""
+    if end and end[zipfile._ECD_ENTRIES_TOTAL] > MAX_MEMBERS:
+        return f"the zip file claims {end[zipfile._ECD_ENTRIES_TOTAL]} entries, more than the {MAX_MEMBERS} allowed"
+    return ""
+
+
 def _stage_from(source, wanted: list[str], stage: Stage, accept_numbered_copies: bool) -> None:
     names = source.names()
     copies = [re.compile(NUMBERED_COPY.format(stem=re.escape(Path(w).stem))) for w in wanted]
@@ -199,14 +219,18 @@ def stage_submission(path: Path, files: list[str], *, accept_numbered_copies: bo
         SubmissionError: ``path`` does not exist or is neither a folder nor a file.
     """
     path = Path(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise SubmissionError(f"submission not found: {path}")
     folder = Path(tempfile.mkdtemp(prefix="ag-stage-"))
     stage = Stage(folder)
     wanted = sorted(set(files))
     try:
-        if path.is_dir():
+        if path.is_symlink():  # read without following links: a link to solutions/ is not a submission
+            stage.notes.append("the submission is a symbolic link; links are not followed, so no files were graded")
+        elif path.is_dir():
             _stage_from(_FolderSource(path), wanted, stage, accept_numbered_copies)
+        elif path.is_file() and _zip_too_big(path):
+            stage.notes.append(f"{_zip_too_big(path)}; no files were graded")
         elif path.is_file():
             try:
                 archive = zipfile.ZipFile(path)
@@ -230,4 +254,5 @@ def stage_submission(path: Path, files: list[str], *, accept_numbered_copies: bo
     if set(wanted) - stage.present:
         shown = ", ".join(stage.received[:20]) + (" ..." if len(stage.received) > 20 else "")
         stage.notes.append(f"Python files received: {shown or 'none'}; expected: {', '.join(wanted)}.")
+    stage.notes = [inert(note, 2000) for note in stage.notes]  # file names are the student's text
     return stage

@@ -203,11 +203,18 @@ def read_array(blob: bytes) -> np.ndarray:
         raise ChannelError(f"malformed array: {type(exc).__name__}: {exc}") from None
     if dtype.kind not in NUMERIC_KINDS or dtype.fields is not None or dtype.hasobject or dtype.subdtype is not None:
         raise ChannelError(f"non-numeric array of dtype {dtype}")
-    count = math.prod(shape)
-    if count * dtype.itemsize != len(blob) - offset:
-        raise ChannelError(f"array of shape {shape} and dtype {dtype} does not match its {len(blob)} bytes")
-    flat = np.frombuffer(blob, dtype=dtype, count=count, offset=offset)
-    return np.array(flat.reshape(shape, order="F" if fortran else "C"), order="K")  # a writable copy
+    try:
+        if any(not isinstance(n, int) or n < 0 for n in shape) or dtype.itemsize == 0:
+            raise ValueError(f"shape {shape} with itemsize {dtype.itemsize}")
+        count = math.prod(shape)
+        if count * dtype.itemsize != len(blob) - offset:
+            raise ChannelError(f"array of shape {shape} and dtype {dtype} does not match its {len(blob)} bytes")
+        flat = np.frombuffer(blob, dtype=dtype, count=count, offset=offset)
+        return np.array(flat.reshape(shape, order="F" if fortran else "C"), order="K")  # a writable copy
+    except ChannelError:
+        raise
+    except Exception as exc:  # anything numpy itself rejects is the sender's fault, never the grader's
+        raise ChannelError(f"malformed array: {type(exc).__name__}: {exc}") from None
 
 
 # ---------------------------------------------------------------- frames

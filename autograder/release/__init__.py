@@ -1,9 +1,11 @@
-"""``make dist``: build ``dist/<assignment>/`` for every assignment (the release builder), in four steps:
+"""``make dist``: build ``dist/<assignment>/`` for every assignment (the release builder), in five steps:
 
 1. ``selfcheck.check_sources``: templates and expected.npz match solutions/; handout sources parse.
-2. ``selfcheck.verify``: the real grader gives the reference 100 % and the templates 0 (else refuse).
-3. ``student_zip``: ``<name>-student.zip`` (templates, public checks, handout, notebook, otter tests).
-4. ``gradescope_zip``: ``<name>-gradescope.zip`` (setup.sh, run_autograder, the kit's grader).
+2. ``leaks.check``: nothing the student zip would ship computes a student function (no solution in
+   disguise: a semantic and a static check, see leaks.py; else refuse, naming function and module).
+3. ``selfcheck.verify``: the real grader gives the reference 100 % and the templates 0 (else refuse).
+4. ``student_zip``: ``<name>-student.zip`` (templates, public checks, handout, notebook, otter tests).
+5. ``gradescope_zip``: ``<name>-gradescope.zip`` (setup.sh, run_autograder, the kit's grader).
 
 A refused assignment gets no zips (stale ones from an earlier build are removed).
 """
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from .. import manifest as manifests
 from ..paths import DIST
+from . import leaks
 from .gradescope_zip import write_gradescope_zip
 from .handout import HandoutError, notebook_text, readme
 from .selfcheck import DistError, check_sources, verify
@@ -33,6 +36,11 @@ def build(name: str, out_dir: Path = DIST, log=print) -> list[Path]:
         notebook_text(manifest)
     except HandoutError as exc:
         raise DistError(str(exc)) from None
+    log(f"{name}: looking for solutions in disguise in what the student zip would ship ...")
+    try:
+        leaks.check(manifest)  # DistError naming each leaking function and its module
+    except (HandoutError, ValueError) as exc:
+        raise DistError(f"{name}: {exc}") from None
     log(f"{name}: grading the reference and the templates with the real grader ...")
     selfcheck = verify(manifest, target / "selfcheck")
     log(f"{name}: reference {selfcheck.reference['score']:g} / {selfcheck.reference['extra_data']['max_score']:g}, "

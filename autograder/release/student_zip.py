@@ -10,7 +10,8 @@
         tests/<function>.py      otter's test files (each runs that function's public checks)
         autograder/              the part of the kit that runs checks locally (modules.py)
         conftest.py, pytest.ini  make plain `pytest` run the public checks
-        requirements.txt         pinned, from requirements/grader.txt
+        requirements.txt         what the student side needs (requirements/student.txt: ranges)
+        requirements-otter.txt   otter-grader, installed with --no-deps (requirements/student-otter.txt)
 
 Never solutions/, hidden/ or the reference: tests/test_dist.py scans the zip for them.
 """
@@ -65,11 +66,32 @@ def student_manifest(manifest: manifests.Manifest) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The one install command of the student folder (README.md's first section says where to run it).
+INSTALL_COMMAND = "pip install -r requirements.txt && pip install --no-deps -r requirements-otter.txt"
+
+
+def _requirement_lines(name: str) -> list[str]:
+    """The requirement lines of ``requirements/<name>`` (with their trailing comments, without the
+    comment lines, which speak of the kit's files)."""
+    text = (KIT_ROOT / "requirements" / name).read_text(encoding="utf-8")
+    return [line.rstrip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 def requirements_txt() -> str:
-    pins = [line for line in (KIT_ROOT / "requirements" / "grader.txt").read_text().splitlines()
-            if line.strip() and not line.startswith("#")]
-    header = "# What the checks, the notebook and otter need (Python 3.11 or newer): pip install -r requirements.txt\n"
-    return header + "\n".join(pins) + "\n"
+    """The folder's ``requirements.txt``: what the checks, otter's check path and the notebook import."""
+    header = ("# What the checks, otter's checks and the notebook need, on Python 3.10 to 3.13. Install with\n"
+              f"#     {INSTALL_COMMAND}\n"
+              "# (README.md: Setting up). Ranges: packages already installed (Colab's numpy ...) are kept.\n")
+    return header + "\n".join(_requirement_lines("student.txt")) + "\n"
+
+
+def otter_requirements_txt() -> str:
+    """The folder's ``requirements-otter.txt``: otter-grader, installed without its dependencies."""
+    header = ("# otter-grader, for the notebook's check cells and `otter check`. Install it after requirements.txt,\n"
+              "# without its dependencies: pip install --no-deps -r requirements-otter.txt\n"
+              "# (what otter's checks import is in requirements.txt; the rest of otter's dependencies, a\n"
+              "# PDF/browser stack of several hundred MB, is for exporting and grading, not for checking).\n")
+    return header + "\n".join(_requirement_lines("student-otter.txt")) + "\n"
 
 
 def student_entries(manifest: manifests.Manifest, selfcheck: SelfCheck) -> Entries:
@@ -94,6 +116,7 @@ def student_entries(manifest: manifests.Manifest, selfcheck: SelfCheck) -> Entri
     entries.add_text("conftest.py", CONFTEST)
     entries.add_text("pytest.ini", PYTEST_INI)
     entries.add_text("requirements.txt", requirements_txt())
+    entries.add_text("requirements-otter.txt", otter_requirements_txt())
     return entries
 
 

@@ -19,7 +19,10 @@ and score go to ``gradings.log`` in pytest's base temporary folder.
 
 from __future__ import annotations
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, as a package (requirements/)
+    import tomli as tomllib
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -5,13 +5,15 @@ subtotals, a Points Possible row, late penalties, Canvas's import layout, the pe
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from autograder import manifest as manifests
+from autograder.classroom.batch import BatchSummary
 from autograder.classroom.canvas import HEADER, canvas_csv
-from autograder.classroom.class_report import build_class, write_class_outputs
+from autograder.classroom.class_report import build_class, unknown_extensions, write_class_outputs
 from autograder.classroom.exports import Discovery
 from autograder.classroom.gradebook import (POINTS_POSSIBLE, feedback_html, feedback_markdown, function_of,
                                             lms_gradebook_csv)
@@ -135,8 +137,6 @@ def test_feedback_html_renders_markdown_and_escapes_the_students_text():
 
 def test_write_class_outputs_writes_every_file_and_links_feedback_pages(graded):
     out, _, found, policy = graded
-    from autograder.classroom.batch import BatchSummary
-
     summary = BatchSummary(ASSIGNMENT, out, students=[s.student for s in found.submissions], discovery=found)
     paths = write_class_outputs(manifests.load(ASSIGNMENT), out / "in", out, summary, policy=policy,
                                 canvas_column="RNN lab (123456)")
@@ -154,3 +154,13 @@ def test_write_class_outputs_writes_every_file_and_links_feedback_pages(graded):
 
 def test_a_checks_function_is_its_name_up_to_the_first_colon():
     assert function_of("rnn_backward: dx: and more") == "rnn_backward"
+
+
+def test_an_extension_for_no_student_is_noted(graded):
+    out, _, found, policy = graded
+    policy = replace(policy, extensions={"2026002": DUE + timedelta(days=3), "2062002": DUE + timedelta(days=3)})
+    assert unknown_extensions(policy, found) == ["2062002"]  # a typo
+    book = build_class(manifests.load(ASSIGNMENT), found, out, policy)
+    assert "the extension for '2062002' matches no student" in book.notes
+    alan = next(e for e in book.entries if e.key == "2026002")
+    assert not alan.lateness.late and alan.lateness.extended

@@ -63,18 +63,19 @@ def graded(tmp_path_factory):
 
 def test_the_report_gradebook_and_histogram_are_written(graded):
     _, out, written = graded
-    assert written == {"gradebook": out / "gradebook.csv", "report": out / "report.html", "histogram": out / HISTOGRAM}
+    assert written == {"gradebook": out / "gradebook.csv", "report": out / "report.html", "histogram": out / HISTOGRAM,
+                       "canvas": out / "canvas.csv", "checks": out / "checks.csv", "heatmap": out / "heatmap.png"}
     assert (out / HISTOGRAM).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    with open(out / "gradebook.csv", newline="") as f:
+    with open(out / "checks.csv", newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["student", "total", *CHECKS]
-    assert [(r[0], r[1]) for r in rows[1:]] == [("alice", "3"), ("bob", "1"), ("carol", "1")]
+    assert rows[0] == ["student", "total", *CHECKS] and rows[1][0] == "Points Possible"
+    assert [(r[0], r[1]) for r in rows[2:]] == [("alice", "3"), ("bob", "1"), ("carol", "1")]
 
 
 def test_the_report_names_the_failures_with_their_kinds_and_counts(graded):
     html = (graded[1] / "report.html").read_text()
     assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
-    failures = html[html.index("<h2>Most common failures"):html.index("<h2>Timed out")]
+    failures = html[html.index("<h2>Most common failures"):html.index("<h2>Pass rate")]
     assert f"<tr><td>{PREDICT}</td><td>wrong value</td><td class=num>2</td>" in failures  # most common first
     assert failures.index(PREDICT) < failures.index(FIT)
     assert "make_windows: windows &lt;b&gt;&amp;&lt;/b&gt; targets" in failures and WINDOWS not in html
@@ -96,7 +97,7 @@ def test_the_report_compares_the_submissions_and_links_the_feedback(graded):
     assert "(3 submissions compared)" in similar
     scores = html[html.index("<h2>Scores"):html.index("<h2>Pass rate")]
     for student in CLASS:
-        assert f'<a href="{student}/feedback.md">feedback</a>' in scores
+        assert f'<a href="{student}/feedback.html">feedback</a>' in scores
     assert "12.5" in scores  # bob's grading time from grading.json
     rates = html[html.index("<h2>Pass rate"):]
     assert f"<td>{PREDICT}</td><td class=num>1</td><td class=num>1/3</td><td class=num>33%</td>" in rates

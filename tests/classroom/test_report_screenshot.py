@@ -159,7 +159,7 @@ def test_report_of_300_prints_on_at_most_four_pages(report, tmp_path):
 def test_report_of_300_folds_the_long_tables_and_links_rendered_feedback(report):
     out, page = report
     text = page.read_text()
-    assert text.count("<details class=fold>") == 3  # scores, failures per check, pass rate per check
+    assert text.count("<details class=fold>") == 4  # scores, failures per check, pass rate per check, time
     first = text.index("<details class=fold>")
     assert "Most common failures" in text[first:] and "Pass rate per check" in text[first:]
     assert text.index("score histogram") < text.index("heatmap") < text.index("Per function") < first

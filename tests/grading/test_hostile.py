@@ -34,7 +34,10 @@ import select
 import shutil
 import socket
 import threading
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, as a package (requirements/)
+    import tomli as tomllib
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -384,7 +384,7 @@ def _autograder_root(dist: Path, name: str, root: Path, submission: Path | None)
     (root / "submission").mkdir()
     if submission is not None:
         for file in manifests.load(name).files:
-            shutil.copyfile(submission / file, root / "submission" / file)
+            shutil.copyfile(submission / name / file, root / "submission" / file)
     (root / "submission_metadata.json").write_text(json.dumps({"users": [{"email": "student@example.edu"}]}))
     return root
 

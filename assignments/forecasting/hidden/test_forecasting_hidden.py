@@ -49,7 +49,8 @@ MODEL_OUTPUTS = [(f, c, k) for f in ("forecaster_backward", "seq2seq_backward") 
 @pytest.mark.parametrize("function,regime", list(REGIMES), ids=[f"{f}-{r}" for f, r in REGIMES])
 def test_forward_matches_reference(student, reference, function, regime):
     """outputs match the reference ({regime})"""
-    for_all(REGIMES[function, regime], lambda case: fc.forward_matches(student, reference, case), shrink=False)
+    for_all(REGIMES[function, regime], lambda case: fc.forward_matches(student, reference, case), max_examples=12,
+            shrink=False)
 
 
 @check("{function}", points=1, hidden=True)
@@ -57,15 +58,15 @@ def test_forward_matches_reference(student, reference, function, regime):
 def test_backward_matches_reference(student, reference, function, grad):
     """{grad} matches the reference"""
     for_all(MIXED[function, None], lambda case: fc.backward_output_matches(student, reference, case, grad),
-            shrink=False)
+            max_examples=12, shrink=False)
 
 
-@check("{function}", points=0.5, hidden=True)
+@check("{function}", points=0.25, hidden=True)
 @pytest.mark.parametrize("function,cell,key", MODEL_OUTPUTS, ids=[f"{f}-{c}-{k}" for f, c, k in MODEL_OUTPUTS])
 def test_model_backward_matches_reference(student, reference, function, cell, key):
     """grads['{key}'] matches the reference ({cell})"""
     for_all(MIXED[function, cell], lambda case: fc.backward_output_matches(student, reference, case, key),
-            max_examples=10, shrink=False)
+            max_examples=6, shrink=False)
 
 
 # ---------------------------------------------------------------- functions without a backward pass
@@ -96,7 +97,7 @@ CALL_REGIMES = {
 def test_call_matches_reference(student, reference, function, regime, prefix):
     """outputs match the reference ({regime})"""
     for_all(CALL_REGIMES[function, regime, prefix], lambda call: fc.call_matches(student, reference, call, prefix),
-            shrink=False)
+            max_examples=12, shrink=False)
 
 
 # ---------------------------------------------------------------- train_forecaster: hidden outcomes
@@ -110,8 +111,9 @@ def test_call_matches_reference(student, reference, function, regime, prefix):
 #   seq2seq rnn H=20 seed=4, last step: 15.81 (0.62 x naive)
 # Every reference run above is below 0.67 x the naive MAE.
 
-HIDDEN_RUNS = {"rnn": fc.Run("rnn", 20, 1), "lstm": fc.Run("lstm", 20, 2), "gru": fc.Run("gru", 24, 3)}
-SEQ2SEQ_RUN = fc.Run("rnn", 20, 4, seq2seq=True)
+HIDDEN_RUNS = {"rnn": fc.Run("rnn", 20, 1, hidden=True), "lstm": fc.Run("lstm", 20, 2, hidden=True),
+               "gru": fc.Run("gru", 24, 3, hidden=True)}
+SEQ2SEQ_RUN = fc.Run("rnn", 20, 4, seq2seq=True, hidden=True)
 #: Held-out MAE must be below this times the naive forecast's (every reference run: <= 0.67).
 NAIVE_MARGIN = 0.8
 #: Held-out MAE must be at most this times the AR(9) fit's: the largest ratio the reference reached over

@@ -277,10 +277,21 @@ def numerical_gradient(student, case: Case, grad: str) -> np.ndarray:
     return ((np.array(losses[0::2]) - np.array(losses[1::2])) / (2.0 * NUMGRAD_EPS)).reshape(base.shape)
 
 
+#: submission -> recipes of the gate cases its forward passed (each gradient check of a forward asks the
+#: same question; the answer is computed once per grading run). Weak keys, as for _TRAINED below.
+_GATES_PASSED: "weakref.WeakKeyDictionary[object, set]" = weakref.WeakKeyDictionary()
+
+
 def depends_on_every_input(student, case: Case) -> None:
     """Gate of the gradient checks: the student's forward must depend on every input a gradient is
     checked for (a numerical gradient that is not trivially zero on a generic case), so a forward that
     computes nothing earns no gradient credit (SPEC 8)."""
+    try:
+        passed = _GATES_PASSED.setdefault(student, set())
+    except TypeError:  # a submission object that cannot be weakly referenced: no sharing
+        passed = set()
+    if case.recipe in passed:
+        return
     for grad in case.grad_names:
         numeric = numerical_gradient(student, case, grad)
         if not np.max(np.abs(numeric), initial=0.0) > TRIVIAL_GRAD:
@@ -288,6 +299,7 @@ def depends_on_every_input(student, case: Case) -> None:
                 f"{case.forward_name}: its outputs do not change when '{case.input_name(grad)}' changes (numerical "
                 f"gradient is zero on a generic input), so gradient consistency earns no credit: implement the "
                 f"forward first")
+    passed.add(case.recipe)
 
 
 def gradient_consistent(student, case: Case, grad: str) -> None:
@@ -308,6 +320,8 @@ def mse_numerical_gradient(student, call: Call) -> np.ndarray:
         if isinstance(value, Exception):
             raise value
         loss = unpack("mse_loss", value, OUTPUTS["mse_loss"])[0]
+        if isinstance(loss, np.ndarray) and loss.size == 1 and loss.dtype.kind == "f":
+            loss = loss.item()  # its type is judged by the shape check, not here
         if isinstance(loss, (bool, np.bool_)) or not isinstance(loss, (float, int, np.floating, np.integer)):
             raise CheckFailure(f"mse_loss: 'loss' should be a Python float, got {describe_type(loss)}")
         losses.append(float(loss))
@@ -444,6 +458,7 @@ class Sunspots:
     Y_seq: np.ndarray      # seq2seq targets (N, 12, 1): at every step, the next value
     X_test: np.ndarray     # the 12 scaled values before each held-out year (62, 12, 1)
     y_test: np.ndarray     # the held-out years (62,), original units
+    z_test: np.ndarray     # the same years, scaled
     naive: np.ndarray      # the naive forecast of each held-out year: the year before (62,)
 
     @property
@@ -451,8 +466,9 @@ class Sunspots:
         return float(np.mean(np.abs(self.y_test - self.naive)))
 
     def mae(self, scaled_predictions: np.ndarray) -> float:
-        """MAE in the original units of predictions made in the scaled units, shape (62,)."""
-        return float(np.mean(np.abs(self.y_test - (scaled_predictions * self.std + self.mean))))
+        """MAE in the original units of predictions made in the scaled units, shape (62,): an error
+        of e scaled units is e * std original units."""
+        return self.std * float(np.mean(np.abs(self.z_test - scaled_predictions)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -467,21 +483,31 @@ def sunspots() -> Sunspots:
     Y_seq = np.stack([z[s + 1:s + W + 1] for s in starts])[:, :, None]
     targets = np.arange(n_train, T)
     X_test = np.stack([z[t - W:t] for t in targets])[:, :, None]
-    return Sunspots(y, n_train, mean, std, X, Y, Y_seq, X_test, y[targets], y[targets - 1])
+    return Sunspots(y, n_train, mean, std, X, Y, Y_seq, X_test, y[targets], z[targets], y[targets - 1])
 
 
 @dataclass(frozen=True)
 class Run:
-    """One training run of the outcome checks: train_forecaster(X, Y, H, cell=cell, seed=seed, **TRAINING)."""
+    """One training run of the outcome checks: train_forecaster(X, Y, H, cell=, seed=, **TRAINING), with
+    ``epochs`` and ``max_norm`` overridden where given."""
 
     cell: str
     H: int
     seed: int
     seq2seq: bool = False
+    epochs: int = TRAINING["epochs"]
+    max_norm: float = TRAINING["max_norm"]
+    hidden: bool = False  # a hidden check's run: feedback does not show its size and seed
+
+    @property
+    def kwargs(self) -> dict:
+        return {**TRAINING, "epochs": self.epochs, "max_norm": self.max_norm}
 
     def __str__(self) -> str:
-        return (f"train_forecaster(X, Y{'_seq' if self.seq2seq else ''}, {self.H}, cell={self.cell!r}, epochs=30, "
-                f"batch_size=32, lr=1e-2, max_norm=1.0, seed={self.seed})")
+        if self.hidden:
+            return f"a hidden training run ({self.cell}{', seq2seq targets' if self.seq2seq else ''}, another H and seed)"
+        return (f"train_forecaster(X, Y{'_seq' if self.seq2seq else ''}, {self.H}, cell={self.cell!r}, "
+                f"epochs={self.epochs}, batch_size=32, lr=1e-2, max_norm={self.max_norm!r}, seed={self.seed})")
 
 
 #: submission -> {Run: (params, losses) or the error the call raised}. Training takes most of the
@@ -493,13 +519,16 @@ _TRAINED: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary(
 def _train(student, run: Run):
     task = sunspots()
     return student.call("train_forecaster", task.X.copy(), (task.Y_seq if run.seq2seq else task.Y).copy(), run.H,
-                        cell=run.cell, seed=run.seed, **TRAINING)
+                        cell=run.cell, seed=run.seed, **run.kwargs)
 
 
 def trained(student, run: Run) -> tuple[dict, np.ndarray]:
     """The student's (params, losses) of ``run``, validated: a dict of init_forecaster's keys and
     shapes (float64, finite) and losses of shape (epochs,) (float64)."""
-    table = _TRAINED.setdefault(student, {})
+    try:
+        table = _TRAINED.setdefault(student, {})
+    except TypeError:  # a submission object that cannot be weakly referenced: no sharing
+        table = {}
     if run not in table:
         try:
             table[run] = _train(student, run)
@@ -520,7 +549,7 @@ def validated(run: Run, value) -> tuple[dict, np.ndarray]:
         if not np.all(np.isfinite(params[name])):
             raise CheckFailure(f"train_forecaster: params[{name!r}] contains nan or inf after {run}"
                                + _curve_text(losses) + "\n  Likely cause: lr too high or gradients not clipped?")
-    assert_array("train_forecaster", "losses", losses, (TRAINING["epochs"],))
+    assert_array("train_forecaster", "losses", losses, (run.epochs,))
     return params, losses
 
 
@@ -540,7 +569,8 @@ def loss_falls(run: Run, losses: np.ndarray) -> None:
                            f"{curve}\n  Likely cause: lr too high or gradients not clipped?")
     if not losses[-1] < LOSS_FALL * losses[0]:
         cause = ("lr too high or gradients not clipped?" if losses[-1] >= losses[0]
-                 else "too few updates per epoch (every batch should take one Adam step), or a wrong gradient?")
+                 else "steps too small or too few (lr passed on to adam_step? one Adam step per batch?), "
+                      "or a wrong gradient?")
         raise CheckFailure(f"train_forecaster: the training loss did not fall to below {LOSS_FALL:g} x its first "
                            f"value in {run}: losses[0] = {losses[0]:.4g}, losses[-1] = {losses[-1]:.4g}.{curve}\n"
                            f"  Likely cause: {cause}")
@@ -556,9 +586,17 @@ def predictions(impl, run: Run, params: dict, X: np.ndarray) -> np.ndarray:
     return Y[:, -1, 0] if run.seq2seq else Y[:, 0]
 
 
-def training_mse(impl, run: Run, params: dict) -> float:
+def training_mae(impl, run: Run, params: dict) -> float:
+    """Mean absolute error (scaled units) of ``params`` on the training windows, with ``impl``'s forward."""
     task = sunspots()
-    return float(np.mean((predictions(impl, run, params, task.X) - task.Y[:, 0]) ** 2))
+    return float(np.mean(np.abs(predictions(impl, run, params, task.X) - task.Y[:, 0])))
+
+
+def initial_params(student, run: Run) -> dict:
+    """The student's init_forecaster(1, H, 1, cell, seed): where the run's training starts."""
+    init = outputs_of(student, Call("", "init_forecaster", ("F", "H", "M", "cell", "seed"),
+                                    (1, run.H, 1, run.cell, run.seed)))
+    return {name: init[f"params[{name!r}]"] for name in PARAM_NAMES}
 
 
 def training_loss_falls(student, run: Run) -> None:
@@ -566,12 +604,11 @@ def training_loss_falls(student, run: Run) -> None:
     init_forecaster's params of the same seed (both judged with the student's forward)."""
     params, losses = trained(student, run)
     loss_falls(run, losses)
-    init = outputs_of(student, Call("", "init_forecaster", ("F", "H", "M", "cell", "seed"),
-                                    (1, run.H, 1, run.cell, run.seed)))
-    init = {name: init[f"params[{name!r}]"] for name in PARAM_NAMES}
-    before, after = training_mse(student, run, init), training_mse(student, run, params)
+    init = initial_params(student, run)
+    before, after = training_mae(student, run, init), training_mae(student, run, params)
     if not after < before:
-        raise CheckFailure(f"train_forecaster: after {run} the training windows' MSE is {after:.4g}, not below the "
+        raise CheckFailure(f"train_forecaster: after {run} the training windows' mean absolute error is {after:.4g}, "
+                           f"not below the "
                            f"{before:.4g} of init_forecaster(1, {run.H}, 1, {run.cell!r}, {run.seed}) (both with "
                            f"your {'seq2seq' if run.seq2seq else 'forecaster'}_forward); the loss curve says it fell, "
                            "so are the returned params the trained ones?")
@@ -600,10 +637,11 @@ def beats_naive(student, evaluator, run: Run, factor: float = 1.0, who: str = "y
             f"below {bar} ({limit:.2f}; the naive forecast repeats last year's value).{_curve_text(losses)}")
 
 
-def same_seed_same_result(student, run: Run) -> None:
-    """A second call with the same arguments gives identical params and losses (and the first trained)."""
+def same_seed_same_result(student, run: Run, trained_run: Run) -> None:
+    """A second call of ``run`` gives identical params and losses. Credit only once ``trained_run``
+    (the full run of the same cell, H and seed) trains."""
+    training_loss_falls(student, trained_run)
     params, losses = trained(student, run)
-    loss_falls(run, losses)
     again_params, again_losses = validated(run, _train(student, run))
     for name in PARAM_NAMES:
         assert_close("train_forecaster", f"params[{name!r}]", again_params[name], params[name], rtol=0.0, atol=0.0,
@@ -611,3 +649,28 @@ def same_seed_same_result(student, run: Run) -> None:
     assert_close("train_forecaster", "losses", again_losses, losses, rtol=0.0, atol=0.0,
                  what="the first call's value (same seed)")
 
+
+
+#: clipping_bounds_the_steps: the largest change of any parameter allowed with max_norm = 1e-12. Every
+#: clipped gradient entry is then at most 1e-12, so every Adam step (lr * m / (sqrt(v) + eps), eps = 1e-8,
+#: |m| and sqrt(v) at most 1e-12 after bias correction) is at most lr * 1e-4 = 1e-6 per entry: 40 steps
+#: (5 epochs of 8 batches) move no entry by more than 4e-5. Without clipping, Adam's first step alone
+#: moves every entry with a nonzero gradient by about lr = 1e-2.
+CLIPPED_DRIFT = 1e-3
+
+
+def clipping_bounds_the_steps(student, run: Run, trained_run: Run) -> None:
+    """With a tiny max_norm the returned params stay at init_forecaster's (the gradients are clipped
+    before each Adam step). Credit only once ``trained_run`` (same cell, H, seed) trains."""
+    training_loss_falls(student, trained_run)
+    params, losses = trained(student, run)
+    init = initial_params(student, run)
+    moved = {name: float(np.max(np.abs(params[name] - init[name]))) for name in PARAM_NAMES}
+    worst = max(moved, key=moved.get)
+    if not moved[worst] < CLIPPED_DRIFT:
+        raise CheckFailure(
+            f"train_forecaster: with max_norm={run.max_norm:g} every clipped gradient is tiny, so Adam's steps "
+            f"(lr * m / (sqrt(v) + eps), eps = 1e-8) are at most lr * 1e-4 and the parameters should stay at "
+            f"init_forecaster(1, {run.H}, 1, {run.cell!r}, {run.seed})'s; after {run} params[{worst!r}] moved by "
+            f"{moved[worst]:.3g} (allowed: {CLIPPED_DRIFT:g}). Are the gradients clipped with "
+            f"clip_grad_norm(grads, max_norm) before every adam_step?{_curve_text(losses)}")

@@ -1,13 +1,16 @@
 """Hidden checks of the recurrent assignment: every output against the reference solutions on
 Hypothesis-generated inputs (N = 1, T = 1, D != H, nonzero initial states, relu, leaky, saturating
-pre-activations), one check per gradient so that one wrong gradient costs only its own points."""
+pre-activations), one check per gradient so that one wrong gradient costs only its own points.
+
+The inputs come from ``strategies_recurrent_hidden`` (next to this file, never shipped): it sizes the
+cases on their exact pre-activations, which takes SPEC's forward recurrence."""
 
 import pytest
 
 from autograder.checklib.registry import check
 from autograder.checklib.settings import for_all
 import checks_recurrent as rc
-from strategies_recurrent import (
+from strategies_recurrent_hidden import (
     gru_cases, gru_step_cases, lstm_cases, lstm_step_cases, rnn_cases, rnn_step_cases,
 )
 

@@ -11,17 +11,27 @@ What a case can contain (each one an option below; by default every one of them 
 - N = 1, T = 1 and D != H (sizes are drawn independently from small ranges);
 - a nonzero initial state h0 / prev_h (and prev_c for an LSTM step);
 - for the RNN, activation "relu" as well as "tanh", and a leak alpha in [0, 0.9];
-- large, saturating pre-activations (``scale="large"``): the weights are rescaled so that the largest
-  |pre-activation| of the case is about 20 to 40 (always at least ``LARGE_PREACT[0] * 0.9``).
+- large, saturating pre-activations (``scale="large"``): the weights are rescaled so that a bound on
+  every |pre-activation| of the case is about 20 to 40.
+
+How magnitudes are controlled: never by running the forward recurrence (that would be a copy of the
+students' forward functions, and this module ships to them). ``preactivation_bound`` bounds every
+pre-activation from norms of the arrays alone: tanh, ``o * tanh(c)`` and the GRU's convex combination
+keep every later state in [-hb, hb] with hb = max(1, max|h0|), so
+|a_j| <= sum_k |x_k| |Wx_kj| + hb * sum_k |Wh_kj| + |b_j| (|h0| itself at the first step); for the
+relu RNN the bound |h_t| <= alpha |h_{t-1}| + (1 - alpha) |a_t| is iterated over time (the bound, never
+the values). Wx, Wh and b are scaled together so that this bound is where it should be.
 
 Guarantees for every case:
 - every pre-activation a (the argument of each tanh, relu and sigmoid, at every time step) has
-  |a| < ``PREACT_LIMIT`` = 50 (weights are scaled down when a draw would exceed ``PREACT_CAP``), so a
-  correct sigmoid stays finite and accurate (SPEC 2);
-- with ``avoid_relu_kink=True`` (the default), every relu pre-activation has |a| >= ``RELU_KINK_MARGIN``,
-  so a centred difference with step ~1e-6 never straddles the kink at 0 (the bias is nudged, and the
-  rare case that cannot be nudged is filtered out);
+  |a| <= ``preactivation_bound`` <= ``PREACT_CAP`` = 45 < ``PREACT_LIMIT`` = 50 (weights are scaled down
+  when the bound of a draw exceeds the cap), so a correct sigmoid stays finite and accurate (SPEC 2);
+- ``scale="large"``: the bound is in ``LARGE_PREACT`` (about 20 to 40);
 - arrays are fresh float64 ndarrays; upstream gradients and inputs lie in [-1, 1] (prev_c in [-2, 2]).
+
+Relu pre-activations are not kept away from the kink at 0 (that needs the exact pre-activations);
+a generic draw lands within 1e-6 of it with probability ~1e-6 per pre-activation, and the public
+gradient check tells a kink from a wrong gradient (``checks_recurrent.gradient_consistent``).
 
 Strategies (keyword-only bounds with small defaults, validated when the strategy is built; a bad bound
 raises ``hypothesis.errors.InvalidArgument`` echoing the values, e.g.
@@ -47,7 +57,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from autograder.checklib.validation import check_int, check_range
+from autograder.checklib.validation import check_range
 
 __all__ = [
     "RecurrentCase",
@@ -63,7 +73,7 @@ __all__ = [
     "PREACT_LIMIT",
     "PREACT_CAP",
     "LARGE_PREACT",
-    "RELU_KINK_MARGIN",
+    "preactivation_bound",
 ]
 
 #: Number of H-wide gate blocks in Wx, Wh and b, per model (SPEC 5-7).
@@ -74,12 +84,10 @@ ACTIVATIONS = ("tanh", "relu")
 SCALES = ("unit", "large", "any")
 #: Every |pre-activation| of a generated case is below this (SPEC 2: sigmoid finite up to |a| = 50).
 PREACT_LIMIT = 50.0
-#: A draw whose largest |pre-activation| exceeds this has its weights scaled down to below it.
+#: A draw whose pre-activation bound exceeds this has its weights scaled down to below it.
 PREACT_CAP = 45.0
-#: ``scale="large"``: the case's largest |pre-activation| is drawn from this range.
+#: ``scale="large"``: the case's pre-activation bound is drawn from this range.
 LARGE_PREACT = (20.0, 40.0)
-#: ``avoid_relu_kink=True``: every relu pre-activation is at least this far from 0.
-RELU_KINK_MARGIN = 1e-3
 #: Arrays with at most this many entries are printed in full by ``RecurrentCase.__repr__``.
 REPR_MAX_SIZE = 24
 
@@ -213,18 +221,13 @@ class RecurrentCase:
         return tuple("d" + name for name in self.arg_names)
 
     # -- diagnostics --------------------------------------------------------------------------------
-    def preactivations(self) -> np.ndarray:
-        """Every pre-activation of the forward pass, shape (T, N, G*H) (T = 1 for a step).
-
-        For the GRU the candidate block is x Wx_g + (r * h) Wh_g + b_g. Computed here, independently
-        of any solution, from SPEC's equations.
-        """
-        return _preactivations(self.model, self.step, self.x, self.h0, self.prev_c, self.Wx, self.Wh,
-                               self.b, self.activation, self.alpha)
-
     @property
-    def max_abs_preactivation(self) -> float:
-        return float(np.max(np.abs(self.preactivations()), initial=0.0))
+    def preactivation_bound(self) -> float:
+        """An upper bound on every |pre-activation| of the forward pass (``preactivation_bound``)."""
+        return preactivation_bound(self)
+
+    def _magnitude(self) -> str:
+        return f"|a|<={self.preactivation_bound:.3g}"
 
     def _repr_pretty_(self, printer, cycle) -> None:  # Hypothesis' failing-example printer uses this
         printer.text(repr(self))
@@ -236,7 +239,7 @@ class RecurrentCase:
         arrays = dict(zip(self.arg_names, self.args))
         arrays.update(zip(self.upstream_names, self.upstream))
         shown = ",\n  ".join(f"{name}={_show(a)}" for name, a in arrays.items())
-        return (f"RecurrentCase({self.name}: {sizes}, max|a|={self.max_abs_preactivation:.3g},\n"
+        return (f"RecurrentCase({self.name}: {sizes}, {self._magnitude()},\n"
                 f"  {shown})")
 
 
@@ -249,130 +252,88 @@ def _show(a: np.ndarray) -> str:
 
 
 # ----------------------------------------------------------------------------------------------------
-# SPEC's forward equations, only as far as generation needs them (pre-activations)
+# Magnitudes from norms: a bound on the pre-activations, and the weight scale that puts it in place
 
 
-def _sigmoid(a: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+def _bound(case: RecurrentCase, factor: float = 1.0) -> float:
+    """``preactivation_bound`` of ``case`` with Wx, Wh and b multiplied by ``factor``."""
+    xs = case.x[:, None, :] if case.step else case.x
+    from_x = np.abs(xs) @ (factor * np.abs(case.Wx))  # (N, T, G*H): sum_k |x_k| |Wx_kj| per step
+    abs_Wh, abs_b = factor * np.abs(case.Wh), factor * np.abs(case.b)
+    state = np.abs(case.h0)  # (N, H): a bound on |h| before the current step
+    if case.model == "rnn" and case.activation == "relu":
+        # relu(a) lies in [0, |a|]: |h_t| <= alpha |h_{t-1}| + (1 - alpha) |a_t|, per sample and unit
+        largest = 0.0
+        for t in range(from_x.shape[1]):
+            bound_a = from_x[:, t] + state @ abs_Wh + abs_b
+            largest = max(largest, float(np.max(bound_a)))
+            state = case.alpha * state + (1.0 - case.alpha) * bound_a
+        return largest
+    first = from_x[:, 0] + state @ abs_Wh + abs_b
+    later = from_x[:, 1:] + max(1.0, float(np.max(state, initial=0.0))) * abs_Wh.sum(axis=0) + abs_b
+    return max(float(np.max(first)), float(np.max(later, initial=0.0)))
 
 
-def _preactivations(model, step, x, h0, prev_c, Wx, Wh, b, activation, alpha) -> np.ndarray:
-    xs = x[:, None, :] if step else x
-    N, T, _ = xs.shape
-    H = h0.shape[1]
-    h = h0
-    c = prev_c if prev_c is not None else np.zeros((N, H))
-    out = np.zeros((T, N, Wx.shape[1]))
-    with np.errstate(all="ignore"):  # unscaled relu draws may blow up (they are rescaled afterwards)
-        for t in range(T):
-            if model == "gru":
-                ax = xs[:, t] @ Wx + b
-                a_zr = ax[:, : 2 * H] + h @ Wh[:, : 2 * H]
-                z, r = _sigmoid(a_zr[:, :H]), _sigmoid(a_zr[:, H:])
-                a_g = ax[:, 2 * H :] + (r * h) @ Wh[:, 2 * H :]
-                a = np.concatenate([a_zr, a_g], axis=1)
-                h = z * h + (1.0 - z) * np.tanh(a_g)
-            else:
-                a = xs[:, t] @ Wx + h @ Wh + b
-                if model == "rnn":
-                    act = np.tanh(a) if activation == "tanh" else np.maximum(a, 0.0)
-                    h = alpha * h + (1.0 - alpha) * act
-                else:
-                    i, f, o = _sigmoid(a[:, :H]), _sigmoid(a[:, H : 2 * H]), _sigmoid(a[:, 3 * H :])
-                    c = f * c + i * np.tanh(a[:, 2 * H : 3 * H])
-                    h = o * np.tanh(c)
-            out[t] = a
-    return out
+def preactivation_bound(case: RecurrentCase) -> float:
+    """An upper bound on |a| for every pre-activation a of the case's forward pass (every argument of a
+    tanh, relu or sigmoid, at every time step), from norms of the arrays alone.
+
+    - tanh RNN (leaky or not), LSTM, GRU: every state after the first step has |h| <= hb =
+      max(1, max|h0|) (tanh and o * tanh(c) lie in [-1, 1]; the leak and the GRU's update gate mix two
+      values of [-hb, hb]), so |a_j| <= sum_k |x_k| |Wx_kj| + hb * sum_k |Wh_kj| + |b_j|, and at the first
+      step sum_k |h0_k| |Wh_kj| takes the middle term's place. The GRU candidate's (r * h) has
+      |r * h| <= |h|; an LSTM step's prev_c enters no pre-activation.
+    - relu RNN: relu(a) lies in [0, |a|], so |h_t| <= alpha |h_{t-1}| + (1 - alpha) |a_t|; this bound
+      is iterated over the time steps (the bound, never the states).
+    """
+    return _bound(case)
 
 
-# ----------------------------------------------------------------------------------------------------
-# Adjusting a raw draw: scale, cap, relu kink
-
-
-def _max_abs(a: np.ndarray) -> float:
-    return float(np.max(np.abs(a), initial=0.0)) if np.all(np.isfinite(a)) else np.inf
+def _scale_for(case: RecurrentCase, target: float) -> float:
+    """The factor for Wx, Wh and b that puts ``preactivation_bound`` at ``target`` (within 1 %, never
+    above it). The bound is proportional to the factor, except for a relu sequence, where it grows
+    faster (a polynomial with non-negative coefficients): then bisect on the factor's logarithm."""
+    unit = _bound(case)
+    if not unit > 0.0:
+        return 1.0  # nothing to scale (all weights 0)
+    factor = target / unit
+    if not (case.model == "rnn" and case.activation == "relu" and not case.step):
+        return factor
+    lo, hi = factor, factor
+    for _ in range(200):
+        if _bound(case, lo) <= target:
+            break
+        lo /= 2.0
+    for _ in range(200):
+        if _bound(case, hi) >= target:
+            break
+        hi *= 2.0
+    for _ in range(60):
+        if _bound(case, lo) >= 0.99 * target:
+            break
+        mid = float(np.sqrt(lo * hi))
+        lo, hi = (mid, hi) if _bound(case, mid) <= target else (lo, mid)
+    return lo
 
 
 def _rescaled(case: RecurrentCase, factor: float) -> RecurrentCase:
     return dataclasses.replace(case, Wx=case.Wx * factor, Wh=case.Wh * factor, b=case.b * factor)
 
 
-def _scale_to(case: RecurrentCase, target: float, rounds: int = 8) -> RecurrentCase:
-    """Scale Wx, Wh, b together so that the largest |pre-activation| is close to ``target``.
-
-    Exact in one round for a step of the RNN or LSTM (a is linear in the weights); a few rounds for
-    the rest. A case whose pre-activations are all 0 cannot be scaled and is returned unchanged.
-    """
-    for _ in range(rounds):
-        m = _max_abs(case.preactivations())
-        if m == 0.0 or abs(m - target) <= 0.01 * target:
-            break
-        factor = target / m if np.isfinite(m) else 1e-3
-        case = _rescaled(case, factor)
-    return case
-
-
-def _cap(case: RecurrentCase) -> RecurrentCase:
-    """Scale the weights down until every |pre-activation| is at most PREACT_CAP."""
-    for _ in range(8):
-        m = _max_abs(case.preactivations())
-        if m <= PREACT_CAP:
-            break
-        case = _rescaled(case, 0.9 * PREACT_CAP / m if np.isfinite(m) else 1e-3)
-    return case
-
-
-def _kink_free_shift(values: np.ndarray, margin: float) -> float:
-    """The smallest shift d in 0, +-2.5m, +-5m, ... with |v + d| >= m for every v in ``values``.
-
-    An open interval of width 2m holds at most one multiple of 2.5m, so one of the first
-    ``len(values) + 1`` non-negative multiples always works.
-    """
-    step = 2.5 * margin
-    for k in range(values.size + 2):
-        for d in ((0.0,) if k == 0 else (k * step, -k * step)):
-            if np.all(np.abs(values + d) >= margin):
-                return d
-    return 0.0  # unreachable
-
-
-def _avoid_kink(case: RecurrentCase) -> RecurrentCase:
-    """Nudge the relu RNN's bias until no pre-activation lies within RELU_KINK_MARGIN of 0.
-
-    Shifting b_j shifts every pre-activation of unit j by the same amount at the first step (exact for
-    a step case); for a sequence later steps move too, so this repeats a few times.
-    """
-    margin = 1.5 * RELU_KINK_MARGIN  # a little more, so later steps rarely fall back in
-    for _ in range(6):
-        a = case.preactivations()  # (T, N, H)
-        if np.all(np.abs(a) >= RELU_KINK_MARGIN):
-            break
-        shift = np.array([_kink_free_shift(a[:, :, j].ravel(), margin) for j in range(a.shape[2])])
-        case = dataclasses.replace(case, b=case.b + shift)
-    return case
-
-
-def _finish(case: RecurrentCase, scale_target: float | None, avoid_relu_kink: bool) -> RecurrentCase:
-    """Scale a raw draw (to ``scale_target`` if given, else only capped), then nudge off the relu kink."""
+def _finish(case: RecurrentCase, scale_target: float | None) -> RecurrentCase:
+    """Scale a raw draw so that its bound is ``scale_target`` (if given); a draw whose bound is above
+    PREACT_CAP is scaled down to 0.9 * PREACT_CAP."""
     if scale_target is not None:
-        case = _scale_to(case, scale_target)
-    case = _cap(case)
-    if avoid_relu_kink and case.activation == "relu":
-        case = _avoid_kink(case)
+        return _rescaled(case, _scale_for(case, scale_target))
+    if _bound(case) > PREACT_CAP:
+        return _rescaled(case, _scale_for(case, 0.9 * PREACT_CAP))
     return case
 
 
-def _acceptable(case: RecurrentCase, large: bool, avoid_relu_kink: bool) -> bool:
-    a = case.preactivations()
-    m = _max_abs(a)
-    if not m < PREACT_LIMIT:
-        return False
-    if large and m < 0.9 * LARGE_PREACT[0]:
-        return False
-    if avoid_relu_kink and case.activation == "relu" and np.any(np.abs(a) < RELU_KINK_MARGIN):
-        return False
-    return True
+def _acceptable(case: RecurrentCase, large: bool) -> bool:
+    """The guarantees, checked (they hold by construction; a draw of all-zero weights would not scale)."""
+    bound = _bound(case)
+    return bound <= PREACT_CAP and (not large or bound >= 0.99 * LARGE_PREACT[0])
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -386,7 +347,7 @@ def _check_common(scale, zero_initial_state) -> None:
         raise InvalidArgument(f"zero_initial_state={zero_initial_state!r} must be True or False")
 
 
-def _check_rnn(activations, min_alpha, max_alpha, avoid_relu_kink) -> tuple[str, ...]:
+def _check_rnn(activations, min_alpha, max_alpha) -> tuple[str, ...]:
     if isinstance(activations, str):
         activations = (activations,)
     activations = tuple(activations)
@@ -397,8 +358,6 @@ def _check_rnn(activations, min_alpha, max_alpha, avoid_relu_kink) -> tuple[str,
             raise InvalidArgument(f"{name}={value!r} must be a number in [0, 1)")
     if min_alpha > max_alpha:
         raise InvalidArgument(f"min_alpha={min_alpha!r} is larger than max_alpha={max_alpha!r}")
-    if not isinstance(avoid_relu_kink, bool):
-        raise InvalidArgument(f"avoid_relu_kink={avoid_relu_kink!r} must be True or False")
     return activations
 
 
@@ -435,7 +394,6 @@ def _cases(
     alphas: tuple[float, float] = (0.0, 0.0),
     zero_initial_state: bool,
     scale: str,
-    avoid_relu_kink: bool = False,
 ) -> st.SearchStrategy[RecurrentCase]:
     G = GATES[model]
     targets = {
@@ -472,13 +430,13 @@ def _cases(
             values, target = drawn
             arrays = _arrays(values.pop("seed"), shapes, zero)
             case = RecurrentCase(model=model, step=step, **arrays, **values)
-            return _finish(case, target, avoid_relu_kink)
+            return _finish(case, target)
 
         return st.tuples(st.fixed_dictionaries(fields), targets).map(build)
 
     return (
         sizes.flatmap(draw_case)
-        .filter(lambda case: _acceptable(case, scale == "large", avoid_relu_kink))
+        .filter(lambda case: _acceptable(case, scale == "large"))
     )
 
 
@@ -499,7 +457,6 @@ def rnn_step_cases(
     max_alpha: float = _ALPHA_MAX,
     zero_initial_state: bool = False,
     scale: str = "any",
-    avoid_relu_kink: bool = True,
 ) -> st.SearchStrategy[RecurrentCase]:
     """Arguments of ``rnn_step_forward`` (and upstream ``dnext_h`` for ``rnn_step_backward``).
 
@@ -511,10 +468,8 @@ def rnn_step_cases(
         min_alpha, max_alpha: bounds on the leak alpha, 0 <= min_alpha <= max_alpha < 1;
             ``max_alpha=0.0`` gives only the vanilla RNN.
         zero_initial_state: True for prev_h = 0; False (default) draws prev_h from [-1, 1].
-        scale: "unit" (x, h, weights in [-1, 1]), "large" (weights scaled so the largest |a| is in
-            ~[20, 40]) or "any" (either, default).
-        avoid_relu_kink: keep every relu pre-activation at least RELU_KINK_MARGIN away from 0
-            (for numerical gradient checks).
+        scale: "unit" (x, h, weights in [-1, 1], scaled down only past the cap), "large" (weights
+            scaled so the pre-activation bound is in ~[20, 40]) or "any" (either, default).
 
     Generates:
         ``RecurrentCase`` with x (N, D), prev_h (N, H), Wx (D, H), Wh (H, H), b (H,),
@@ -523,11 +478,11 @@ def rnn_step_cases(
     check_range("batch", min_batch, max_batch)
     check_range("input", min_input, max_input)
     check_range("hidden", min_hidden, max_hidden)
-    activations = _check_rnn(activations, min_alpha, max_alpha, avoid_relu_kink)
+    activations = _check_rnn(activations, min_alpha, max_alpha)
     _check_common(scale, zero_initial_state)
     return _cases("rnn", True, batch=(min_batch, max_batch), steps=(1, 1), inputs=(min_input, max_input),
                   hidden=(min_hidden, max_hidden), activations=activations, alphas=(min_alpha, max_alpha),
-                  zero_initial_state=zero_initial_state, scale=scale, avoid_relu_kink=avoid_relu_kink)
+                  zero_initial_state=zero_initial_state, scale=scale)
 
 
 def rnn_cases(
@@ -545,7 +500,6 @@ def rnn_cases(
     max_alpha: float = _ALPHA_MAX,
     zero_initial_state: bool = False,
     scale: str = "any",
-    avoid_relu_kink: bool = True,
 ) -> st.SearchStrategy[RecurrentCase]:
     """Arguments of ``rnn_forward`` (and upstream ``dh`` for ``rnn_backward``).
 
@@ -562,12 +516,11 @@ def rnn_cases(
     check_range("steps", min_steps, max_steps)
     check_range("input", min_input, max_input)
     check_range("hidden", min_hidden, max_hidden)
-    activations = _check_rnn(activations, min_alpha, max_alpha, avoid_relu_kink)
+    activations = _check_rnn(activations, min_alpha, max_alpha)
     _check_common(scale, zero_initial_state)
     return _cases("rnn", False, batch=(min_batch, max_batch), steps=(min_steps, max_steps),
                   inputs=(min_input, max_input), hidden=(min_hidden, max_hidden), activations=activations,
-                  alphas=(min_alpha, max_alpha), zero_initial_state=zero_initial_state, scale=scale,
-                  avoid_relu_kink=avoid_relu_kink)
+                  alphas=(min_alpha, max_alpha), zero_initial_state=zero_initial_state, scale=scale)
 
 
 def _gated_step_cases(model, min_batch, max_batch, min_input, max_input, min_hidden, max_hidden,

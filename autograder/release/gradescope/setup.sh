@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image (this zip is unpacked into
-# /autograder/source). It installs Python (>= 3.11), bubblewrap and the kit's pinned packages with pip
-# into a virtual environment outside /autograder/source (run_autograder makes source/ unreadable to
-# student code, but the sandboxed worker must still be able to run Python). pip only: no conda, no
-# browser downloads.
+# /autograder/source). It installs bubblewrap and the venv module with apt, then the grader's pinned
+# packages (requirements/grader.txt: numpy, pytest, Hypothesis; nothing else) with pip into a virtual
+# environment outside /autograder/source (run_autograder makes source/ unreadable to student code, but
+# the sandboxed worker must still be able to run Python). The image's own python3 is used: the grader
+# runs on Python 3.10 to 3.13 with the same pins (Ubuntu 22.04 has 3.10, 24.04 has 3.12). pip only:
+# no conda, no browser downloads.
 set -euo pipefail
 
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
@@ -13,27 +15,15 @@ SOURCE="$ROOT/source"
 if command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends python3 python3-venv python3-pip bubblewrap ca-certificates
+    # python3-venv: the image's python3 may lack ensurepip (Debian and Ubuntu split it out).
+    apt-get install -y -qq --no-install-recommends python3 python3-venv bubblewrap ca-certificates
 fi
 
-find_python() {
-    for candidate in python3.13 python3.12 python3.11 python3; do
-        if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c \
-            'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-            command -v "$candidate"
-            return 0
-        fi
-    done
-    return 1
-}
-
-PYTHON="$(find_python || true)"
-if [ -z "$PYTHON" ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get install -y -qq --no-install-recommends python3.11 python3.11-venv
-    PYTHON="$(find_python || true)"
-fi
-if [ -z "$PYTHON" ]; then
-    echo "setup.sh: no Python >= 3.11 with the venv module; choose a newer Gradescope base image" >&2
+PYTHON="$(command -v python3 || true)"
+if [ -z "$PYTHON" ] || ! "$PYTHON" -c \
+    'import sys, venv, ensurepip; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null; then
+    echo "setup.sh: the grader needs python3 3.10 to 3.13 with the venv module; this image has" \
+         "$("${PYTHON:-python3}" --version 2>&1 || echo 'no python3'): choose another Gradescope base image" >&2
     exit 1
 fi
 

@@ -1,0 +1,77 @@
+"""Exit codes that mean something: `grade-batch` with nothing to grade or bad options exits 2 with one
+line saying why (before grading anything); `make bench` reports a missed time target as MISSED on
+stderr and fails only with BENCH_STRICT=1 (a score mismatch always fails). Grader errors (exit 1)
+are in test_class_exports.py, which runs the grader."""
+
+import pytest
+
+from autograder import cli
+from autograder.devtools import bench
+
+
+def _run(capsys, *args):
+    code = cli.main(["grade-batch", "--assignment", "sequences", *args])
+    return code, capsys.readouterr()
+
+
+def test_an_empty_folder_is_an_error_not_a_success(tmp_path, capsys):
+    (tmp_path / "class").mkdir()
+    code, out = _run(capsys, "--submissions", str(tmp_path / "class"), "--output", str(tmp_path / "out"))
+    assert code == 2 and out.err.startswith("error: no submission found in ") and "the folder is empty" in out.err
+    assert out.err.count("\n") == 1 and not (tmp_path / "out").exists()
+
+
+def test_a_folder_of_files_that_are_not_submissions_is_an_error_naming_them(tmp_path, capsys):
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "notes.txt").write_text("hello")
+    code, out = _run(capsys, "--submissions", str(tmp_path / "class"), "--output", str(tmp_path / "out"))
+    assert code == 2 and "no submission found" in out.err and "notes.txt" in out.err
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--roster", "/nonexistent/roster.csv"], "cannot read the roster"),
+    (["--due", "next friday"], "not a date and time"),
+    (["--late-cap", "150", "--due", "2026-12-01"], "cap must be between"),
+    (["--student", "nobody"], "unknown student 'nobody'"),
+])
+def test_bad_options_exit_2_with_one_line_before_grading(tmp_path, capsys, extra, message):
+    (tmp_path / "class" / "alice").mkdir(parents=True)
+    code, out = _run(capsys, "--submissions", str(tmp_path / "class"), "--output", str(tmp_path / "out"), *extra)
+    assert code == 2 and out.err.startswith("error: ") and message in out.err and out.err.count("\n") == 1
+    assert not (tmp_path / "out" / "alice").exists()
+
+
+def test_help_explains_the_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["grade-batch", "--help"])
+    text = capsys.readouterr().out
+    assert "exit status" in text and "grader errors" in text and "no submission found" in text
+
+
+@pytest.fixture
+def fake_bench(monkeypatch):
+    """run_bench with the timings and comparisons replaced: ``state`` says what they report."""
+    state = {"fast": True, "same": True}
+
+    def one(name, runs, tmp):
+        if not state["fast"]:
+            bench._missed(f"{name}: one correct submission took 99.0 s (target <= 15 s)")
+        return 1.0, state["fast"]
+
+    monkeypatch.setattr(bench, "bench_one", one)
+    monkeypatch.setattr(bench, "bench_batch", lambda name, tmp, jobs, compare: (20.0, state["fast"], state["same"]))
+    return state
+
+
+@pytest.mark.parametrize("fast, same, strict, code", [
+    (True, True, "", 0), (False, True, "", 0), (False, True, "1", 1), (True, False, "", 1), (True, True, "1", 0),
+])
+def test_bench_says_missed_on_stderr_and_fails_only_when_strict(fake_bench, monkeypatch, capsys, fast, same,
+                                                                 strict, code):
+    fake_bench.update(fast=fast, same=same)
+    monkeypatch.setenv("BENCH_STRICT", strict)
+    assert bench.run_bench(["sequences"], runs=1, compare=True) == code
+    err = capsys.readouterr().err
+    assert ("MISSED" in err) == (not fast)
+    if not fast:
+        assert ("failing because BENCH_STRICT=1" in err) == bool(strict)
