@@ -44,6 +44,8 @@ class Manifest:
         public_checks: check files shipped to students (absolute paths).
         hidden_checks: check files only the grader has (absolute paths).
         examples: modules defining the worked examples (absolute paths; expected.npz is built from them).
+        outcome_functions: functions graded on outcomes only (no worked example with exact values),
+            e.g. a training loop.
         cache_functions: functions whose last return value is an opaque cache (kept in the worker,
             handed to the checks as a handle).
         provided: file name -> reference file shipped with the assignment and staged next to the
@@ -69,6 +71,7 @@ class Manifest:
     hidden_checks: tuple[Path, ...]
     examples: tuple[Path, ...]
     cache_functions: frozenset[str]
+    outcome_functions: frozenset[str]
     provided: dict[str, Path]
     provided_from: str
     data: tuple[Path, ...]
@@ -170,6 +173,7 @@ def load_file(path: Path, name: str | None = None) -> Manifest:
             hidden_checks=_paths(base, checks.get("hidden", []), f"{path}: [checks] hidden"),
             examples=_paths(base, checks.get("examples", []), f"{path}: [checks] examples"),
             cache_functions=frozenset(str(f) for f in checks.get("cache_functions", [])),
+            outcome_functions=frozenset(str(f) for f in checks.get("outcome_functions", [])),
             provided=provided,
             provided_from=provided_from,
             data=_paths(base, data.get("handout", {}).get("data", []), f"{path}: [handout] data"),
@@ -192,9 +196,9 @@ def load_file(path: Path, name: str | None = None) -> Manifest:
     clash = set(files) & set(provided)
     if clash:
         raise ManifestError(f"{path}: {sorted(clash)} are both student files and provided files")
-    unknown = (manifest.cache_functions | set(manifest.function_timeouts)) - set(manifest.functions)
+    unknown = (manifest.cache_functions | manifest.outcome_functions | set(manifest.function_timeouts)) - set(manifest.functions)
     if unknown:
-        raise ManifestError(f"{path}: cache_functions or function_timeout_s name unknown functions {sorted(unknown)}")
+        raise ManifestError(f"{path}: cache_functions, outcome_functions or function_timeout_s name unknown functions {sorted(unknown)}")
     if provided and not provided_from:
         raise ManifestError(f"{path}: [provided] files need `from = \"<assignment>\"` (whose reference they are)")
     return manifest

@@ -103,13 +103,15 @@ def test_call_matches_reference(student, reference, function, regime, prefix):
 # ---------------------------------------------------------------- train_forecaster: hidden outcomes
 # Judged with the REFERENCE's forecaster_forward (so only the returned parameters count), on sizes and
 # seeds the public checks do not use. Thresholds come from the reference with a margin; reference
-# values (held-out MAE, original units) for these runs, and over seeds 0-29 at H = 16 and 20:
+# values (held-out MAE, original units) for these runs, and over other seeds (the spread a correct
+# implementation that draws its batches differently can land anywhere in):
 #   naive forecast 25.44; AR(9) least squares on the training part 15.15
-#   rnn  H=20 seed=1: 14.65 (0.97 x AR(9))   seeds 0-29 at H=20: 0.95-1.18 x AR(9)
-#   lstm H=20 seed=2: 14.38 (0.95 x AR(9))   seeds 0-29 at H=20: 0.89-1.03 x AR(9)
-#   gru  H=24 seed=3: 14.12 (0.93 x AR(9))   seeds 0-29 at H=20: 0.79-0.99 x AR(9)
+#   rnn  H=20 seed=1: 14.65 (0.97 x AR(9))   seeds 0-29 at H=16 and 20: 0.95-1.18 x AR(9)
+#   lstm H=20 seed=2: 14.38 (0.95 x AR(9))   seeds 0-29 at H=16 and 20: 0.88-1.05 x AR(9)
+#   gru  H=24 seed=3: 14.12 (0.93 x AR(9))   seeds 0-29 at H=16, 20 and 24: 0.77-1.04 x AR(9)
 #   seq2seq rnn H=20 seed=4, last step: 15.81 (0.62 x naive)
-# Every reference run above is below 0.67 x the naive MAE.
+# Each of the ~300 reference runs measured (H 8 to 24, every cell, seeds 0 to 29, seq2seq too) is below
+# 0.67 x the naive MAE.
 
 HIDDEN_RUNS = {"rnn": fc.Run("rnn", 20, 1, hidden=True), "lstm": fc.Run("lstm", 20, 2, hidden=True),
                "gru": fc.Run("gru", 24, 3, hidden=True)}

@@ -545,7 +545,13 @@ def validated(run: Run, value) -> tuple[dict, np.ndarray]:
     params = dict_of("train_forecaster", "params", params, PARAM_NAMES)
     M = 1
     for name, shape in param_shapes(run.cell, 1, run.H, M).items():
-        assert_array("train_forecaster", f"params[{name!r}]", params[name], shape)
+        try:
+            assert_array("train_forecaster", f"params[{name!r}]", params[name], shape)
+        except CheckFailure:
+            if not run.hidden:
+                raise
+            raise CheckFailure(f"train_forecaster: params[{name!r}] after {run} is not a float64 array of "
+                               "init_forecaster's shape (F, H, M, cell as in the call)") from None
         if not np.all(np.isfinite(params[name])):
             raise CheckFailure(f"train_forecaster: params[{name!r}] contains nan or inf after {run}"
                                + _curve_text(losses) + "\n  Likely cause: lr too high or gradients not clipped?")
