@@ -207,6 +207,7 @@ def simulate_arma(signal, ar, ma, c, T, seed, burn_in=200):
     return y[burn_in:]
 
 
+@pytest.mark.slow  # statsmodels fits on long series: seconds of CPU, more than the fast tier's budget
 @settings(max_examples=12)
 @given(seq_st.arma_params(max_abs_c=3.0), st.integers(0, 2**32 - 1))
 def test_arma_forecast_matches_statsmodels_arima_on_long_series(params, seed):

@@ -475,6 +475,7 @@ def test_adam_first_step_moves_each_entry_by_about_lr_against_its_gradient(ref):
     assert state["t"] == 1
 
 
+@pytest.mark.slow  # torch.optim's first use costs seconds of CPU, more than the fast tier's budget
 @pytest.mark.parametrize("hyper", [{}, {"lr": 0.05, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6}],
                          ids=["defaults", "custom"])
 def test_adam_steps_with_state_carried_match_torch_adam(ref, torch, hyper):

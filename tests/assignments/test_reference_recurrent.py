@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from autograder.checklib.numgrad import numerical_gradient
-import strategies_recurrent as rst
+import strategies_recurrent_hidden as rst
 from autograder.checklib.tolerances import GRAD_ATOL, GRAD_RTOL, VALUE_ATOL, VALUE_RTOL
 from autograder.loader import load_reference
 from autograder.paths import SOLUTIONS

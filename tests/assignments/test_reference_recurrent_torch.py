@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import strategies_recurrent as rst
+import strategies_recurrent_hidden as rst
 from autograder.checklib.tolerances import VALUE_ATOL, VALUE_RTOL
 from autograder.loader import load_reference
 
