@@ -21,7 +21,7 @@ def cmd_grade(args) -> int:
 
     try:
         results = grade(args.assignment, Path(args.submission), Path(args.output), isolation=args.isolation,
-                        call_timeout_s=args.call_timeout, max_examples=args.max_examples)
+                        call_timeout_s=args.call_timeout, max_examples=args.max_examples, budget_s=args.budget)
     except (manifests.ManifestError, SubmissionError) as exc:
         return _fail(str(exc))
     print(f"{args.assignment}: {results.score:g} / {results.max_score:g} -> {args.output}")
@@ -192,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="time limit per call into student code (default: the manifest's; for the kit's tests)")
     p.add_argument("--max-examples", type=int, default=None, metavar="N",
                    help="Hypothesis examples per check (default: the grading profile's; for the kit's tests)")
+    p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
+                   help="time budget of all calls into student code (default: the manifest's; for the kit's tests)")
     p.set_defaults(run=cmd_grade)
 
     p = sub.add_parser("check", help="run the public checks on your files (for students)")

@@ -6,8 +6,8 @@
   gradings that run in parallel, and ``reference_results``, each assignment's reference graded once
   by the real command.
 - ``pytest -m "not slow"`` (``make test-fast``) leaves out what starts the real grader, the sandbox
-  or other processes, or builds distributions (marker ``slow``, registered in ``pytest.ini``); a
-  test without the marker that starts a process fails, saying so.
+  or other processes, builds distributions or needs seconds of CPU (marker ``slow``, registered in
+  ``pytest.ini``); a test without the marker that starts a process fails, saying so.
 """
 
 import os

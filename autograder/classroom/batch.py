@@ -8,8 +8,10 @@
 
 ``<student>`` is the student's id (roster id, Gradescope SID, Canvas user id, or the entry's name).
 Each submission is graded by its own ``python -m autograder grade`` process (the real grader, with
-its sandboxed worker), ``jobs`` at a time. A grader process that dies or runs past ``timeout_s`` is
-killed and recorded as a failed result with a grader-error entry; the batch goes on.
+its sandboxed worker), ``jobs`` at a time. A grader process that runs past ``timeout_s`` gets SIGTERM
+(it stops calling student code and cleans up) and, ``STOP_GRACE_S`` later, SIGKILL with its process
+group; it and a grader that dies are recorded as a failed result with a grader-error entry (retried
+on the next run); the batch goes on.
 
 Resumable: a submission is skipped when its ``grading.json`` records a finished grading of the same
 student files (SHA-256 of the files the grader would take) by the same grader (SHA-256 of the
@@ -53,6 +55,7 @@ RECORD = "grading.json"
 RESULTS = "results.json"
 FEEDBACK = "feedback.md"
 STDERR_TAIL = 4000
+STOP_GRACE_S = 15.0  # after SIGTERM at the time limit: a call in flight ends (its own limit), cleanup runs
 PR_SET_PDEATHSIG = 1
 
 
@@ -221,6 +224,17 @@ class _Running:
                     os.killpg(proc.pid, signal.SIGKILL)
 
 
+def _ask_to_stop(proc: subprocess.Popen, grace_s: float | None = None) -> None:
+    """SIGTERM a grader past its time limit and give it ``grace_s`` seconds to stop: it refuses every
+    further call into student code, writes results.json and cleans up (its worker, staged files, what
+    the sandbox uid left); the caller SIGKILLs its process group afterwards in any case."""
+    grace_s = STOP_GRACE_S if grace_s is None else grace_s
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(proc.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=grace_s)
+
+
 def _run_grader(cmd: list[str], work: Path, timeout_s: float, running: _Running) -> tuple[int | None, str]:
     """Run one grader process; (exit code or None on timeout, the tail of its stderr)."""
     log = work / "grader.log"
@@ -230,6 +244,7 @@ def _run_grader(cmd: list[str], work: Path, timeout_s: float, running: _Running)
             code: int | None = proc.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             code = None
+            _ask_to_stop(proc)
         finally:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.pid, signal.SIGKILL)  # the grader's own group; its worker dies with it (bwrap)

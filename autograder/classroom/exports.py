@@ -229,16 +229,23 @@ def _file_time(path: Path) -> datetime | None:
     return datetime.fromtimestamp(max(times), tz=timezone.utc).astimezone() if times else None
 
 
+#: What the batch grader writes at the top of its output folder (and reads beside it): a student's
+#: key, which names their output folder, is never one of these (compared without case).
+OUTPUT_NAMES = frozenset({"batch.json", "canvas.csv", "checks.csv", "gradebook.csv", "report.html", ".tmp",
+                          ".inputs", "due.txt", "roster.csv"})
+
+
 def _unique(subs: list[Submission]) -> list[Submission]:
-    """Keys made unique (a second ``alice`` becomes ``alice-2``), sorted by key."""
-    seen: dict[str, int] = {}
+    """Keys made unique (a second ``alice`` becomes ``alice-2``) and never an output name of the
+    batch (an entry ``gradebook.csv.zip`` is graded as ``gradebook.csv-2``), sorted by key."""
+    taken: set[str] = set()
     out = []
     for s in subs:
-        key = s.student
-        if key in seen:
-            seen[key] += 1
-            key = f"{key}-{seen[s.student]}"
-        seen.setdefault(key, 1)
+        key, n = s.student, 1
+        while key in taken or key.lower() in OUTPUT_NAMES:
+            n += 1
+            key = f"{s.student}-{n}"
+        taken.add(key)
         out.append(replace(s, student=key) if key != s.student else s)
     return sorted(out, key=lambda s: s.student)
 

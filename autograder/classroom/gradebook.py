@@ -15,6 +15,7 @@ grading record and lateness, and the roster students who handed in nothing.
 from __future__ import annotations
 
 import csv
+import re
 import html
 import io
 from dataclasses import dataclass, field
@@ -250,7 +251,9 @@ def lms_gradebook_csv(book: ClassBook) -> str:
 
 def _fence(text: str) -> str:
     """A markdown code block that the text itself cannot close."""
-    longest = max((len(run) for run in text.split("\n") if set(run) == {"`"}), default=0)
+    # Longer than any run of backticks anywhere in the text: no line of it (indented by up to three
+    # spaces, followed by anything) can close the fence.
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     ticks = "`" * max(3, longest + 1)
     return f"{ticks}text\n{text.rstrip()}\n{ticks}"
 

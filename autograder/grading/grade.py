@@ -28,6 +28,8 @@ from .staging import stage_submission
 
 ISOLATION_TEXT = {
     "bwrap": "bubblewrap (no network, private filesystem and process view) as an unprivileged user, with rlimits",
+    "namespaces": ("private mount, process, network and IPC namespaces with a minimal read-only filesystem "
+                   "as an unprivileged user, with rlimits (bubblewrap unavailable)"),
     "uid": "a separate unprivileged user with rlimits (bubblewrap unavailable)",
     "process": "a separate process with rlimits only (no bubblewrap, not root)",
 }
@@ -63,11 +65,12 @@ def private_paths() -> tuple[Path, ...]:
 
 def grade(assignment: str, submission_path: Path, output: Path, *, isolation: str | None = None,
           limits: Limits | None = None, call_timeout_s: float | None = None,
-          max_examples: int | None = None) -> Results:
+          max_examples: int | None = None, budget_s: float | None = None) -> Results:
     """Grade ``submission_path`` for ``assignment`` and write ``output`` (always, whatever happens).
 
     ``call_timeout_s`` and ``max_examples`` override the manifest's time limit per call and the
-    grading profile's Hypothesis examples per check (the kit's own tests use them to grade faster).
+    grading profile's Hypothesis examples per check, ``budget_s`` the manifest's time budget of the
+    whole grading (the kit's own tests use them to grade faster).
 
     Raises:
         ManifestError: unknown assignment; SubmissionError: unreadable submission path.
@@ -88,7 +91,7 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
         worker.start()
         submission = RemoteSubmission(worker, manifest.functions, stage.present, limits.call_timeout_s,
                                       manifest.cache_functions, manifest.function_timeouts, stage.hints,
-                                      budget_s=manifest.budget_s)
+                                      budget_s=manifest.budget_s if budget_s is None else budget_s)
         stop_on_sigterm(submission)
         reference = reference_submission(manifest)
         collector = run_checks(manifest, submission, reference, results, max_examples=max_examples)
@@ -98,8 +101,10 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
         lines.append(f"Your code ran in {ISOLATION_TEXT.get(isolation_used, isolation_used)}.")
         results.output = "\n".join(lines)
         results.extra.update(isolation=isolation_used, kit_version=__version__)
-        if call_timeout_s is not None or max_examples is not None:
+        if call_timeout_s is not None or max_examples is not None or budget_s is not None:
             results.extra["overrides"] = {"call_timeout_s": call_timeout_s, "max_examples": max_examples}
+            if budget_s is not None:
+                results.extra["overrides"]["budget_s"] = budget_s
         if collector.errors:
             results.extra["grader_error"] = "\n".join(collector.errors)[-20000:]
         if not results.tests:

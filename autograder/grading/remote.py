@@ -51,8 +51,9 @@ class RemoteSubmission:
         present: the student files that were found and staged.
         call_timeout_s: wall-clock limit per call (importing a file gets IMPORT_TIMEOUTS of them).
         budget_s: wall-clock budget of all calls into student code in this grading (None: none). Once
-            it is used up, every function that took more than its fair share of it (budget / number
-            of functions) is not called again: its remaining checks fail as timed out.
+            it is used up, the functions that used most of it (most first, until what the others used
+            fits in it; never one within its fair share, budget / number of functions) are not called
+            again: their remaining checks fail as timed out.
         hints: missing file -> the received file that is probably it (staging's guess), for feedback.
         function_timeouts: function -> its own limit per call (the manifest's ``function_timeout_s``).
         cache_functions: functions whose last return value is a cache (the manifest declares them):
@@ -163,9 +164,15 @@ class RemoteSubmission:
         self.spent[name] += seconds
         if self.budget_s is None or sum(self.spent.values()) <= self.budget_s:
             return
+        # The heaviest users are stopped, most first, until what the others used fits in the budget
+        # (but never one within its fair share): a slow function cannot take honest ones down with it.
         share = self.budget_s / max(1, len(self.functions))
-        for function, used in self.spent.items():
-            if used > share and function not in self._broken:
+        left = sum(self.spent.values())
+        for function, used in sorted(self.spent.items(), key=lambda item: -item[1]):
+            if left <= self.budget_s or used <= share:
+                break
+            left -= used
+            if function not in self._broken:
                 self._broken[function] = lambda fn, used=used: budget_used_up(fn, self.budget_s, used)
 
     def stop(self, reason: str) -> None:

@@ -45,6 +45,9 @@ def build(name: str, out_dir: Path = DIST, log=print) -> list[Path]:
     selfcheck = verify(manifest, target / "selfcheck")
     log(f"{name}: reference {selfcheck.reference['score']:g} / {selfcheck.reference['extra_data']['max_score']:g}, "
         f"templates {selfcheck.templates['score']:g}")
+    if manifest.provided:
+        log(f"{name}: NOTE: the student zip contains the `{manifest.provided_from}` reference "
+            f"({', '.join(manifest.provided)}) as provided files: publish it only after `{manifest.provided_from}` closes")
     try:
         readme(manifest, selfcheck)
         written = [write_student_zip(manifest, selfcheck, target), write_gradescope_zip(manifest, target)]

@@ -175,6 +175,9 @@ def test_submission_gets_what_it_should(gradings, expectation):
     results = record.results
     score, top = results["score"], results["extra_data"]["max_score"]
     problems = []
+    if top <= 0 or "grader_error" in results["extra_data"]:  # a grading that did not run proves nothing
+        problems.append(f"the grader did not grade it (max score {top:g}): "
+                        f"{str(results['extra_data'].get('grader_error', ''))[:1500]}")
     if e.full and (score != top or record.failed):
         problems.append(f"a correct alternative should get full marks, got {score:g} / {top:g}; failed checks:")
         problems += [_brief(t) for t in record.failed]

@@ -21,8 +21,11 @@
 # (so "Run All" always reaches every check cell). Any other error is a real one and is shown in full.
 
 # %%
-# %load_ext autoreload
-# %autoreload 2
+try:  # reload your saved .py files before each cell (some IPython versions, e.g. Colab's, cannot)
+    get_ipython().run_line_magic("load_ext", "autoreload")
+    get_ipython().run_line_magic("autoreload", "2")
+except (ImportError, NameError):
+    pass
 import time
 
 import matplotlib.pyplot as plt

@@ -14,8 +14,11 @@
 # file, then run the check cell.
 
 # %%
-# %load_ext autoreload
-# %autoreload 2
+try:  # reload your saved .py files before each cell (some IPython versions, e.g. Colab's, cannot)
+    get_ipython().run_line_magic("load_ext", "autoreload")
+    get_ipython().run_line_magic("autoreload", "2")
+except (ImportError, NameError):
+    pass
 import matplotlib.pyplot as plt
 import numpy as np
 import otter
