@@ -186,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--assignment", required=True, help=f"one of: {', '.join(manifests.available())}")
     p.add_argument("--submission", required=True, help="a folder or .zip holding the student files")
     p.add_argument("--output", default="results.json", help="where to write results.json")
-    p.add_argument("--isolation", choices=("bwrap", "uid", "process"), default=None,
+    p.add_argument("--isolation", choices=("bwrap", "namespaces", "uid", "process"), default=None,
                    help="force an isolation level (default: the strongest that works here)")
     p.add_argument("--call-timeout", type=float, default=None, metavar="SECONDS",
                    help="time limit per call into student code (default: the manifest's; for the kit's tests)")
@@ -250,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--canvas-assignment", default=None, metavar="NAME",
                    help="canvas.csv's assignment column, e.g. 'RNN lab (123456)' to fill that Canvas assignment "
                         "(default: the assignment's title: Canvas makes a new assignment)")
-    p.add_argument("--isolation", choices=("bwrap", "uid", "process"), default=None, help=argparse.SUPPRESS)
+    p.add_argument("--isolation", choices=("bwrap", "namespaces", "uid", "process"), default=None, help=argparse.SUPPRESS)
     p.add_argument("--call-timeout", type=float, default=None, help=argparse.SUPPRESS)
     p.add_argument("--max-examples", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(run=cmd_grade_batch)

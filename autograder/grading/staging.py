@@ -26,7 +26,7 @@ from ..checklib.text import inert
 
 MAX_FILE = 1 << 20  # 1 MiB per student file
 MAX_ZIP = 64 << 20  # a submission zip larger than this is not opened
-MAX_MEMBERS = 10_000  # nor one with more entries than this (its directory alone could fill the grader's memory)
+MAX_MEMBERS = 50_000  # nor one claiming more entries (its directory alone, ~1 KiB per entry, could fill memory)
 IGNORED_DIRS = ("__MACOSX",)
 #: A browser's or an LMS's copy of ``<stem>.py``: ``<stem> (1).py``, ``<stem>(2).py``, ``<stem>-1.py``.
 NUMBERED_COPY = r"^{stem}\s?\(\d+\)\.py$|^{stem}-\d+\.py$"

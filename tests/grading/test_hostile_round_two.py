@@ -73,6 +73,8 @@ EXPECT = [
     Expect("reads-classmates-via-proc-cmdline", levels=STRONG, feedback=(("rnn_step_forward", "LEAKED []"),)),
     Expect("leaves-files-in-run-lock", levels=("uid", "namespaces"), zero=(), honest=FILES),
     Expect("sysv-message-queue-carries-answers", levels=("uid", "namespaces"), zero=(), honest=FILES),
+    Expect("numpy-rejected-npy-header", levels=("default", "namespaces"),
+           feedback=(("rnn_step_forward", "invalid message"),)),
     Expect("lone-surrogate-in-exception-message", inert=True),
     Expect("markdown-fence-escape-in-message", inert=True),
     Expect("ansi-osc52-in-message", inert=True),
