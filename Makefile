@@ -15,11 +15,12 @@ SUB ?= student_templates
 SUBMISSIONS ?= assignments/$(ASSIGNMENT)/class
 OUTPUT ?= grading/$(ASSIGNMENT)
 
-.PHONY: help install test test-fast templates grade-one grade demo bench dist check-python clean
+.PHONY: help install test test-install test-fast templates grade-one grade demo bench dist check-python clean
 
 help:
 	@echo "make demo        install, build the distributions, grade the bundled examples, print the scores"
 	@echo "make test        install, run the whole test suite"
+	@echo "make test-install  the student and grader installs on every Python 3.10-3.13 found (fresh venvs, ~10 min)"
 	@echo "make test-fast   install, run the tests that start no grader, sandbox or build (pytest -m \"not slow\")"
 	@echo "make templates   regenerate student_templates/ from solutions/"
 	@echo "make grade-one   SUB=path ASSIGNMENT=name  grade one submission into results.json"
@@ -43,6 +44,9 @@ test: install
 
 test-fast: install
 	$(PY) -m pytest -m "not slow" tests
+
+test-install: install
+	KIT_INSTALL_MATRIX=all $(PY) -m pytest tests/release/test_install.py
 
 templates: install
 	$(PY) -m autograder templates

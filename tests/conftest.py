@@ -28,9 +28,9 @@ for _manifest in manifests.load_all():
         if str(_folder) not in sys.path:
             sys.path.append(str(_folder))
 
-# tests/grading/hostile/ holds hostile submissions (grading/test_hostile.py builds and grades them):
-# never collect or import anything there.
-collect_ignore = ["grading/hostile"]
+# tests/grading/hostile/ and hostile_round_two/ hold hostile submissions (grading/test_hostile*.py build
+# and grade them): never collect or import anything there.
+collect_ignore = ["grading/hostile", "grading/hostile_round_two"]
 
 # Deterministic like the grader: the same run every time, no example database on disk.
 settings.register_profile(
