@@ -422,7 +422,7 @@ def init_same_seed(student, call: Call) -> None:
 def init_in_range(student, call: Call) -> None:
     """Every entry lies in [-1/sqrt(H), 1/sqrt(H)]."""
     H = call.args[1]
-    bound = 1.0 / np.sqrt(H)
+    bound = H ** -0.5  # SPEC 9: uniform in [-1/sqrt(H), 1/sqrt(H)]
     for name, value in outputs_of(student, call).items():
         assert_array("init_forecaster", name, value, spec_shapes(call)[name])
         outside = np.abs(value) > bound * (1 + 1e-12)

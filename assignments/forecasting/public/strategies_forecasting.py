@@ -279,7 +279,7 @@ def forecaster_params(rng, cell: str, F: int, H: int, M: int, bound: float = 1.0
     """A parameter dict of ``cell`` with entries uniform in [-bound, bound] (not init_forecaster's
     distribution: wider, so that every weight matters)."""
     G = GATES[cell]
-    shapes = {"Wx": (F, G * H), "Wh": (H, G * H), "b": (G * H,), "W_out": (H, M), "b_out": (M,)}
+    shapes = dict(Wx=(F, G * H), Wh=(H, G * H), b=(G * H,), W_out=(H, M), b_out=(M,))  # SPEC 9
     return {name: _uniform(rng, bound, shape) for name, shape in shapes.items()}
 
 
