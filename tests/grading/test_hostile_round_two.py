@@ -332,14 +332,14 @@ def test_a_batch_time_limit_stops_the_grader_with_sigterm_first(tmp_path, monkey
     shutil.copytree(sub, folder / "slow")
     out = tmp_path / "out"
     start = __import__("time").monotonic()
-    summary = batch.grade_submissions("recurrent", folder, out, jobs=1, timeout_s=12.0, progress=False,
+    summary = batch.grade_submissions("recurrent", folder, out, jobs=1, timeout_s=4.0, progress=False,
                                       call_timeout_s=CALL_TIMEOUT_S, max_examples=MAX_EXAMPLES)
     elapsed = __import__("time").monotonic() - start
     assert summary.errors == ["slow"]
     assert signals[:1] == [__import__("signal").SIGTERM]
-    assert elapsed <= 12.0 + batch.STOP_GRACE_S + 10
+    assert elapsed <= 4.0 + batch.STOP_GRACE_S + 10
     record = Record.load(out / "slow" / "grading.json")
-    assert record.status == "grader error" and "did not finish within 12 s" in record.detail
+    assert record.status == "grader error" and "did not finish within 4 s" in record.detail
     assert not leftover_processes(str(folder))
 
 
