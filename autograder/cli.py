@@ -48,7 +48,7 @@ def cmd_check(args) -> int:
     files = list(manifest.public_checks)
     submission = LocalSubmission(folder, manifest.functions, timeout_s=manifest.call_timeout_s,
                                  function_timeouts=manifest.function_timeouts,
-                                 extra_paths=sorted({p.parent for p in manifest.provided.values()}))
+                                 extra_paths=manifest.provided_dirs)
     results = Results(manifest.name)
     collector = run_checks(manifest, submission, None, results, files)
     if args.function:

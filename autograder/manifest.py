@@ -103,6 +103,11 @@ class Manifest:
         return TEMPLATES / self.name
 
     @property
+    def provided_dirs(self) -> list[Path]:
+        """The folders of the provided files, for importing the reference next to them."""
+        return sorted({p.parent for p in self.provided.values()})
+
+    @property
     def submissions(self) -> Path:
         """Example submissions (mutation suite), `assignments/<name>/submissions/`."""
         return self.root / "submissions"

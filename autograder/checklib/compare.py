@@ -114,11 +114,36 @@ def _indent(text: str, by: str = "    ") -> str:
     return "\n".join(by + line for line in text.splitlines())
 
 
+def assert_same(function: str, name: str, before, after) -> None:
+    """``after`` (an argument after the call) equals ``before``, recursively through dicts and tuples."""
+    changed = CheckFailure(f"{function}: modified its argument '{name}' in place; functions must not change "
+                           "their inputs (work on copies, and return new dicts)")
+    if isinstance(before, np.ndarray):
+        if type(after) is not np.ndarray or after.shape != before.shape or not np.array_equal(after, before,
+                                                                                                equal_nan=True):
+            raise changed
+    elif isinstance(before, dict):
+        if not isinstance(after, dict) or set(after) != set(before):
+            raise CheckFailure(f"{function}: added or removed entries of its argument '{name}' (a dict); functions "
+                               "must not change their inputs (build and return a new dict)")
+        for key, value in before.items():
+            assert_same(function, f"{name}[{key!r}]", value, after[key])
+    elif isinstance(before, (tuple, list)):
+        if not isinstance(after, (tuple, list)) or len(after) != len(before):
+            raise changed
+        for i, (b, a) in enumerate(zip(before, after)):
+            assert_same(function, f"{name}[{i}]", b, a)
+    elif before != after and not (isinstance(before, float) and np.isnan(before)):
+        raise changed
+
+
 def assert_unchanged(function: str, before: dict, after: dict) -> None:
-    """Check that every argument (name -> array) is unchanged after the call."""
+    """Check that every argument (name -> array, or a dict/tuple of them) is unchanged after the call."""
     for name, old in before.items():
         new = after.get(name)
-        if isinstance(old, np.ndarray):
+        if isinstance(old, (dict, tuple, list)):
+            assert_same(function, name, old, new)
+        elif isinstance(old, np.ndarray):
             if type(new) is not np.ndarray or new.shape != old.shape or not np.array_equal(new, old, equal_nan=True):
                 raise CheckFailure(f"{function}: modified its argument '{name}' in place; "
                                    "functions must not change their inputs (work on copies)")

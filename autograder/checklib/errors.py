@@ -50,10 +50,18 @@ class StudentTimeout(StudentCodeError):
 
     kind = "timeout"
 
-    def __init__(self, function: str, seconds: float, earlier: bool = False):
-        text = (f"{function} timed out earlier in grading (limit {seconds:g} s); later calls are not retried"
-                if earlier else f"{function} did not finish within {seconds:g} s (infinite loop?) and was stopped")
+    def __init__(self, function: str, seconds: float, earlier: bool = False, message: str | None = None):
+        text = message or (
+            f"{function} timed out earlier in grading (limit {seconds:g} s); later calls are not retried"
+            if earlier else f"{function} did not finish within {seconds:g} s (infinite loop?) and was stopped")
         super().__init__(function, text)
+
+    @classmethod
+    def importing(cls, function: str, file: str, seconds: float) -> "StudentTimeout":
+        """Importing ``file`` (to call ``function``) ran past its limit: a loop at its top level."""
+        return cls(function, seconds, message=(
+            f"importing {file} did not finish within {seconds:g} s (a loop or a wait at the top level of the "
+            f"file?), so {function} was not called"))
 
 
 class StudentCrash(StudentCodeError):

@@ -106,11 +106,7 @@ class LocalSubmission:
                     spec.loader.exec_module(module)
             except _CallTimedOut:
                 sys.modules.pop(module_name, None)
-                error = StudentTimeout(name, IMPORT_TIMEOUTS * self.timeout_s)
-                error.message = (f"importing {file} did not finish within {IMPORT_TIMEOUTS * self.timeout_s:g} s "
-                                 f"(a loop or a wait at the top level of the file?), so {name} was not called")
-                error.args = (error.message,)
-                raise error from None
+                raise StudentTimeout.importing(name, file, IMPORT_TIMEOUTS * self.timeout_s) from None
             except Exception as exc:
                 sys.modules.pop(module_name, None)
                 raise StudentException(name, type(exc).__name__, str(exc), trimmed_traceback(exc, self.folder),

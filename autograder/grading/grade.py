@@ -47,8 +47,8 @@ def stop_on_sigterm(submission: RemoteSubmission) -> None:
 
 def reference_submission(manifest: manifests.Manifest) -> LocalSubmission:
     """The trusted reference solutions of ``manifest``, imported into this process."""
-    extra = sorted({p.parent for p in manifest.provided.values()})
-    return LocalSubmission(manifest.solutions, manifest.functions, prefix="_reference_", extra_paths=extra)
+    return LocalSubmission(manifest.solutions, manifest.functions, prefix="_reference_",
+                           extra_paths=manifest.provided_dirs)
 
 
 def private_paths() -> tuple[Path, ...]:

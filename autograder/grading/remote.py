@@ -18,28 +18,23 @@ from ..checklib.errors import (
     MissingFile, MissingFunction, NotImplementedYet, StudentCodeError, StudentCrash, StudentException,
     StudentTimeout,
 )
+from ..checklib.local import IMPORT_TIMEOUTS  # importing a file may take this many call limits, as locally
 from . import wire
 from .sandbox import Worker, WorkerDied, WorkerTimeout
 
-IMPORT_TIMEOUTS = 4  # importing a file may take this many call time limits (20 s by default)
 
 
 def budget_used_up(function: str, budget_s: float, used_s: float) -> StudentTimeout:
     """The error of a function stopped because the grading's time budget was used up."""
-    error = StudentTimeout(function, budget_s)
-    error.message = (f"{function}: the time budget of this grading ({budget_s:g} s for all calls into your code) "
-                     f"was used up, {used_s:.1f} s of it by {function}, so its remaining checks were not run "
-                     "(a very slow function, or one that waits?)")
-    error.args = (error.message,)
-    return error
+    return StudentTimeout(function, budget_s, message=(
+        f"{function}: the time budget of this grading ({budget_s:g} s for all calls into your code) "
+        f"was used up, {used_s:.1f} s of it by {function}, so its remaining checks were not run "
+        "(a very slow function, or one that waits?)"))
 
 
 def stopped(function: str, reason: str) -> StudentTimeout:
     """The error of a call refused because the grading was asked to stop."""
-    error = StudentTimeout(function, 0.0)
-    error.message = f"{function}: not run: {reason}"
-    error.args = (error.message,)
-    return error
+    return StudentTimeout(function, 0.0, message=f"{function}: not run: {reason}")
 
 
 class RemoteSubmission:
@@ -89,11 +84,7 @@ class RemoteSubmission:
             raise self._broken[key](name)
 
     def _import_timeout(self, name: str, file: str) -> StudentTimeout:
-        error = StudentTimeout(name, self.import_timeout_s)
-        error.message = (f"importing {file} did not finish within {self.import_timeout_s:g} s (a loop or a wait "
-                         f"at the top level of the file?), so {name} was not called")
-        error.args = (error.message,)
-        return error
+        return StudentTimeout.importing(name, file, self.import_timeout_s)
 
     def _ensure_imported(self, name: str) -> str:
         file = self.functions[name]

@@ -229,8 +229,8 @@ def stage_submission(path: Path, files: list[str], *, accept_numbered_copies: bo
             stage.notes.append("the submission is a symbolic link; links are not followed, so no files were graded")
         elif path.is_dir():
             _stage_from(_FolderSource(path), wanted, stage, accept_numbered_copies)
-        elif path.is_file() and _zip_too_big(path):
-            stage.notes.append(f"{_zip_too_big(path)}; no files were graded")
+        elif path.is_file() and (too_big := _zip_too_big(path)):
+            stage.notes.append(f"{too_big}; no files were graded")
         elif path.is_file():
             try:
                 archive = zipfile.ZipFile(path)

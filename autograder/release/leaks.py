@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import manifest as manifests
+from ..checklib.local import time_limit
 from ..paths import KIT_ROOT
 from .selfcheck import DistError, SelfCheck
 
@@ -489,30 +490,8 @@ def _targets(calls: list[Recorded]) -> list[_Target]:
     return out
 
 
-class _TimedOut(BaseException):
-    pass
-
-
 class _Refused(Exception):
     pass
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float):
-    if not (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()):
-        yield
-        return
-
-    def expire(signum, frame):
-        raise _TimedOut()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _refuse(*args, **kwargs):
@@ -686,7 +665,7 @@ def _notebook_namespace(shipped: Shipped) -> tuple[str, dict]:
                 continue  # only what is loaded already: importing (a template, otter) may run anything
         code = compile(ast.Module(body=[node], type_ignores=[]), filename, "exec")
         try:
-            with _time_limit(TIME_LIMIT_S):
+            with time_limit(TIME_LIMIT_S):
                 exec(code, namespace)  # noqa: S102 (the kit's own notebook, definitions only)
         except BaseException:  # noqa: BLE001 (an import of a template or of a missing package)
             continue
@@ -805,7 +784,7 @@ def _run(watch: _Watch, label: str, fn, args=(), kwargs=None) -> None:
     watch.inputs = _arrays_in((args, kwargs))
     previous = sys.gettrace()
     try:
-        with _time_limit(TIME_LIMIT_S):
+        with time_limit(TIME_LIMIT_S):
             sys.settrace(watch)
             try:
                 fn(*args, **kwargs)

@@ -13,7 +13,7 @@
         requirements.txt         what the student side needs (requirements/student.txt: ranges)
         requirements-otter.txt   otter-grader, installed with --no-deps (requirements/student-otter.txt)
 
-Never solutions/, hidden/ or the reference: tests/test_dist.py scans the zip for them.
+Never solutions/, hidden/ or the reference: tests/release/test_dist.py scans the zip for them.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ Ground truth here:
   so still raise in the stripped student templates.
 
 Self-contained: the solution files are imported from their paths (the provided recurrent layers from
-``solutions/recurrent/`` or, in the older layout, ``solutions/``), nothing from ``autograder/``.
+``solutions/recurrent/``), nothing from ``autograder/``.
 """
 
 import ast
@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[2]  # tests/assignments/ -> the kit
 FORECASTING = ROOT / "solutions" / "forecasting"
-RECURRENT_CANDIDATES = (ROOT / "solutions" / "recurrent", ROOT / "solutions")
+RECURRENT = ROOT / "solutions" / "recurrent"  # the provided rnn.py, lstm.py, gru.py
 SUNSPOTS = ROOT / "assignments" / "forecasting" / "data" / "sunspots.csv"
 
 #: The student files of the assignment and the functions graded in each (one solution region each).
@@ -80,9 +80,7 @@ def _top_level_modules(modules):
 
 
 def _load_references():
-    recurrent = next((d for d in RECURRENT_CANDIDATES if (d / "rnn.py").is_file()), None)
-    if recurrent is None:
-        pytest.fail(f"the provided rnn.py is in none of {[str(d) for d in RECURRENT_CANDIDATES]}")
+    recurrent = RECURRENT
     names = PROVIDED + tuple(GRADED)
     saved_path = list(sys.path)
     saved_modules = {name: sys.modules.pop(name, None) for name in names}

@@ -85,6 +85,6 @@ def test_every_student_function_has_a_worked_example():
 def test_templates_import_and_reach_not_implemented(manifest, example):
     """On valid inputs (the worked examples), every template function gets as far as its stub."""
     templates = LocalSubmission(manifest.templates, manifest.functions, prefix="_tpl_",
-                                extra_paths=sorted({p.parent for p in manifest.provided.values()}))
+                                extra_paths=manifest.provided_dirs)
     with pytest.raises(NotImplementedYet):
         example(templates)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checklib.compare import CheckFailure, assert_array, assert_close, describe_type
+from autograder.checklib.compare import CheckFailure, assert_array, assert_close, assert_same, describe_type
 from autograder.checklib.errors import StudentCodeError
 from autograder.checklib.numgrad import perturbations
 from autograder.checklib.tolerances import GRAD_ATOL, GRAD_RTOL, NUMGRAD_EPS, TRIVIAL_GRAD
@@ -169,29 +169,6 @@ def call_well_formed(student, call: Call) -> None:
 
 
 # ---------------------------------------------------------------- arguments left unchanged
-
-
-def assert_same(function: str, name: str, before, after) -> None:
-    """``after`` (an argument after the call) equals ``before``, recursively through dicts and tuples."""
-    changed = CheckFailure(f"{function}: modified its argument '{name}' in place; functions must not change "
-                           "their inputs (work on copies, and return new dicts)")
-    if isinstance(before, np.ndarray):
-        if type(after) is not np.ndarray or after.shape != before.shape or not np.array_equal(after, before,
-                                                                                                equal_nan=True):
-            raise changed
-    elif isinstance(before, dict):
-        if not isinstance(after, dict) or set(after) != set(before):
-            raise CheckFailure(f"{function}: added or removed entries of its argument '{name}' (a dict); functions "
-                               "must not change their inputs (build and return a new dict)")
-        for key, value in before.items():
-            assert_same(function, f"{name}[{key!r}]", value, after[key])
-    elif isinstance(before, (tuple, list)):
-        if not isinstance(after, (tuple, list)) or len(after) != len(before):
-            raise changed
-        for i, (b, a) in enumerate(zip(before, after)):
-            assert_same(function, f"{name}[{i}]", b, a)
-    elif before != after and not (isinstance(before, float) and np.isnan(before)):
-        raise changed
 
 
 def call_leaves_arguments_unchanged(student, call: Call) -> None:

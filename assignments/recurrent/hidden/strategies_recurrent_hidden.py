@@ -25,16 +25,16 @@ Cases are ``ExactCase`` objects: ``RecurrentCase`` plus ``preactivations()`` and
 from __future__ import annotations
 
 import dataclasses
-import functools
 
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from autograder.checklib.validation import check_range
+import strategies_recurrent as public
 from strategies_recurrent import (  # noqa: F401  (re-exported: the same names as the public module)
-    _ALPHA_MAX, ACTIVATIONS, GATES, LARGE_PREACT, PREACT_CAP, PREACT_LIMIT, REPR_MAX_SIZE, SCALES, SEEDS,
-    RecurrentCase, _arrays, _check_common,
+    _ALPHA_MAX, ACTIVATIONS, GATES, LARGE_PREACT, PREACT_CAP, PREACT_LIMIT, SCALES,
+    RecurrentCase, _check_common,
 )
 
 __all__ = [
@@ -235,62 +235,14 @@ def _check_rnn(activations, min_alpha, max_alpha, avoid_relu_kink) -> tuple[str,
 # Building blocks (the draws are those of the strategies before the split, call for call)
 
 
-def _cases(
-    model: str,
-    step: bool,
-    *,
-    batch: tuple[int, int],
-    steps: tuple[int, int],
-    inputs: tuple[int, int],
-    hidden: tuple[int, int],
-    activations: tuple[str, ...] = (),
-    alphas: tuple[float, float] = (0.0, 0.0),
-    zero_initial_state: bool,
-    scale: str,
-    avoid_relu_kink: bool = False,
-) -> st.SearchStrategy[ExactCase]:
-    G = GATES[model]
-    targets = {
-        "unit": st.none(),
-        "large": st.floats(*LARGE_PREACT),
-        "any": st.one_of(st.none(), st.floats(*LARGE_PREACT)),
-    }[scale]
-    sizes = st.tuples(
-        st.integers(*batch),
-        st.just(1) if step else st.integers(*steps),
-        st.integers(*inputs),
-        st.integers(*hidden),
-    )
-
-    @functools.lru_cache(maxsize=None)
-    def draw_case(dims: tuple[int, int, int, int]) -> st.SearchStrategy[ExactCase]:
-        N, T, D, H = dims
-        seq = () if step else (T,)
-        lstm_step = step and model == "lstm"
-        shapes = {
-            "x": ((N, *seq, D), 1.0), "h0": ((N, H), 1.0), "Wx": ((D, G * H), 1.0), "Wh": ((H, G * H), 1.0),
-            "b": ((G * H,), 1.0), "dh": ((N, *seq, H), 1.0),
-        }
-        if lstm_step:
-            shapes.update(prev_c=((N, H), 2.0), dc=((N, H), 1.0))
-        zero = ("h0", "prev_c") if zero_initial_state else ()
-        fields = {
-            "seed": st.integers(0, SEEDS - 1),
-            "activation": st.sampled_from(activations) if model == "rnn" else st.none(),
-            "alpha": st.floats(*alphas) if alphas[1] > 0 else st.just(0.0),
-        }
-
-        def build(drawn):
-            values, target = drawn
-            arrays = _arrays(values.pop("seed"), shapes, zero)
-            case = ExactCase(model=model, step=step, **arrays, **values)
-            return _finish(case, target, avoid_relu_kink)
-
-        return st.tuples(st.fixed_dictionaries(fields), targets).map(build)
-
-    return (
-        sizes.flatmap(draw_case)
-        .filter(lambda case: _acceptable(case, scale == "large", avoid_relu_kink))
+def _cases(model: str, step: bool, *, avoid_relu_kink: bool = False, **bounds) -> st.SearchStrategy[ExactCase]:
+    """The public module's case builder with exact cases: scaled and filtered on their exact
+    pre-activations (and kept off the relu kink when asked)."""
+    return public._cases(
+        model, step, case_class=ExactCase,
+        finish=lambda case, target: _finish(case, target, avoid_relu_kink),
+        acceptable=lambda case, large: _acceptable(case, large, avoid_relu_kink),
+        **bounds,
     )
 
 

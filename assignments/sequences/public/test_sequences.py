@@ -20,8 +20,8 @@ from autograder.checklib.registry import check
 from autograder.checklib.settings import for_all
 from autograder.checklib.tolerances import LSTSQ_ORTHOGONALITY
 import strategies_sequences as seq
-from checks_sequences import ARG_NAMES, ARMA, CALLS, OUTPUTS, WINDOWING, Call, spec_shapes
-from examples_sequences import EXAMPLES, examples_for, unpack
+from checks_sequences import ARG_NAMES, ARMA, CALLS, WINDOWING, Call, spec_shapes
+from examples_sequences import EXAMPLES, examples_for
 
 # ---------------------------------------------------------------- worked examples
 
