@@ -501,5 +501,5 @@ def test_case_repr_names_the_sizes_and_prints_small_arrays():
     for name in ("x=", "prev_h=", "prev_c=", "Wx=", "Wh=", "b=", "dnext_h=", "dnext_c="):
         assert name in text
     assert "np.array(" in text and "max|a|=" in text
-    big = first_example(STRATEGIES["gru"], lambda c: c.x.size > rst.REPR_MAX_SIZE)
+    big = first_example(STRATEGIES["gru"], lambda c: c.x.size > rst.public.REPR_MAX_SIZE)
     assert f"<array of shape {big.x.shape}" in repr(big)
