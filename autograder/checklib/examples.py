@@ -3,7 +3,8 @@
 An example is a function ``example(impl) -> {output name: value}`` that calls functions on
 ``impl`` (a submission or the reference). The kit runs every example on the reference and stores
 the outputs in ``expected.npz`` next to the checks, so a student's public checks compare against
-real values without the reference code.
+real values without the reference code. Each example also has a sealed twin (``sealed.py``): the
+same example on perturbed inputs, of whose answer only a fingerprint ships.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from types import ModuleType
 from typing import Callable
 
 from .compare import CheckFailure, assert_close
+from .sealed import SEALS, assert_sealed
 
 Example = Callable[[object], dict]
 
@@ -33,13 +35,16 @@ def examples_of(module: ModuleType, function: str | None = None) -> list[Example
 
 
 def assert_example(student, expected: dict, example: Example) -> None:
-    """The student's outputs on ``example`` equal the stored expected outputs."""
+    """The student's outputs on ``example`` equal the stored expected outputs, and their outputs on
+    its sealed twin match the twin's fingerprint (``sealed.py``: the credit needs a computed answer)."""
     want = expected.get(example.__name__)
-    if want is None:
+    sealed = expected.get(SEALS, {}).get(example.__name__)
+    if want is None or sealed is None:
         raise KeyError(f"no expected values for worked example {example.__name__!r}: rebuild expected.npz")
     got = example(student)
     for name, value in want.items():
         assert_close(example.function, name, got.get(name), value, what="expected")
+    assert_sealed(student, sealed, example)
 
 
 def require_examples(student, expected: dict, examples: list[Example]) -> None:

@@ -20,6 +20,7 @@ from . import settings as check_settings
 from .feedback import describe
 from .local import LocalSubmission
 from .registry import info_of
+from .sealed import SEALS, SEAL_KEY
 
 SUBMISSION = pytest.StashKey[object]()
 REFERENCE = pytest.StashKey[object]()
@@ -62,12 +63,21 @@ SCALAR = "#float"  # key suffix of outputs that are Python floats (stored as 0-d
 
 
 def read_expected(path: Path) -> dict:
-    """Example name -> {output name -> array or float} from an ``expected.npz``."""
-    table: dict = {}
+    """Example name -> {output name -> array or float} from an ``expected.npz``; under ``SEALS``,
+    example name -> its sealed twin {"seed", "fingerprint", "steps": {output -> step}}."""
+    table: dict = {SEALS: {}}
     with np.load(path, allow_pickle=False) as data:
         for key in data.files:
             example, output = key.split("/", 1)
             value = data[key]
+            if output.startswith(SEAL_KEY):
+                sealed = table[SEALS].setdefault(example, {"steps": {}})
+                part = output.removeprefix(SEAL_KEY)
+                if part.startswith("step."):
+                    sealed["steps"][part.removeprefix("step.")] = float(value)
+                else:
+                    sealed[part] = int(value) if part == "seed" else str(value)
+                continue
             if output.endswith(SCALAR):
                 output, value = output.removesuffix(SCALAR), float(value)
             table.setdefault(example, {})[output] = value

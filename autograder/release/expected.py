@@ -1,4 +1,5 @@
-"""Build each assignment's ``public/expected.npz``: the reference's outputs on the worked examples."""
+"""Build each assignment's ``public/expected.npz``: the reference's outputs on the worked examples,
+and the seed, rounding steps and fingerprint of each example's sealed twin (``checklib/sealed.py``)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ import numpy as np
 from .. import manifest as manifests
 from ..checklib.examples import examples_of
 from ..checklib.pytest_plugin import SCALAR
+from ..checklib.sealed import SealError, seal, sealed_entries
 from ..grading.grade import reference_submission
 from ..loader import load_module
 
 
 def expected_values(manifest: manifests.Manifest) -> dict[str, np.ndarray]:
-    """npz key ("example/output") -> value, for every worked example of the manifest's declared
-    ``examples`` modules."""
+    """npz key ("example/output", or "example/@seal..." for its sealed twin) -> value, for every
+    worked example of the manifest's declared ``examples`` modules."""
     reference = reference_submission(manifest)
     for folder in reversed(manifest.check_dirs):  # examples import the modules next to them by name (as run_checks)
         if str(folder) not in sys.path:
@@ -30,6 +32,11 @@ def expected_values(manifest: manifests.Manifest) -> dict[str, np.ndarray]:
                     table[f"{example.__name__}/{output}{SCALAR}"] = np.asarray(value, dtype=np.float64)
                 else:
                     table[f"{example.__name__}/{output}"] = np.asarray(value)
+            try:
+                sealed = seal(example, reference)
+            except SealError as exc:
+                raise SealError(f"{manifest.name}: {exc}") from None
+            table.update(sealed_entries(example.__name__, sealed))
     return table
 
 

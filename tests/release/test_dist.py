@@ -381,6 +381,73 @@ def test_notebook_runs_on_the_reference_and_its_checks_agree_with_the_grader(dis
     assert set(verdicts) == set(manifests.load(name).functions), "every function needs a check cell"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_run_all_on_the_stub_notebook_reaches_every_check_cell(dist, tmp_path, name):
+    """Run All on the notebook as the student receives it (templates only): no cell raises, and
+    every function's check cell runs and says that the function is not written yet."""
+    folder = unpack_student(dist, name, tmp_path, None)
+    nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+    # allow_errors=False (the default): the first cell that raises stops the run, as Run All does
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    reached = {}
+    for cell in nb.cells:
+        found = re.fullmatch(r'grader\.check\("(\w+)"\)', cell.source.strip()) if cell.cell_type == "code" else None
+        if found:
+            reached[found[1]] = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+    assert set(reached) == set(manifests.load(name).functions)
+    for function, text in reached.items():
+        assert f"{function} results:" in text and "not implemented yet" in text, (function, text[-1500:])
+
+
+#: rnn_forward of the recurrent reference, made to hang (its first statement becomes an endless loop).
+HANG = ("def rnn_forward(", "    while True:\n        pass\n")
+
+
+def _hanging_student(dist: Path, into: Path) -> Path:
+    folder = unpack_student(dist, "recurrent", into, SOLUTIONS)
+    path = folder / "rnn.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "rnn_forward")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = fn.body[1] if isinstance(fn.body[0], ast.Expr) else fn.body[0]  # after the docstring
+    lines.insert(first.lineno - 1, HANG[1])
+    path.write_text("".join(lines), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(__import__("signal"), "setitimer"), reason="needs POSIX timers")
+def test_every_local_way_of_checking_stops_a_hanging_function(dist, tmp_path):
+    """pytest, ``python -m autograder check`` and the notebook's ``grader.check`` each stop an endless
+    loop in rnn_forward at the manifest's per-call limit and say so, as the grader does (the
+    function is not called again after its first timeout)."""
+    limit = manifests.load("recurrent").call_timeout_s
+    folder = _hanging_student(dist, tmp_path)
+    said = f"did not finish within {limit:g} s"
+    # start-up (interpreter, imports, collection) is a few seconds; the hang may cost at most 2 x limit
+    startup = 20.0
+
+    start = time.monotonic()
+    proc = run([PY, "-m", "pytest", "-q", "--function", "rnn_forward"], cwd=folder, check=False, timeout=300)
+    elapsed = time.monotonic() - start
+    assert proc.returncode == 1 and said in proc.stdout, proc.stdout[-3000:]
+    assert elapsed < 2 * limit + startup, f"pytest took {elapsed:.0f} s"
+
+    start = time.monotonic()
+    proc = run([PY, "-m", "autograder", "check", "--function", "rnn_forward"], cwd=folder, check=False, timeout=300)
+    elapsed = time.monotonic() - start
+    assert proc.returncode == 1 and said in proc.stdout, proc.stdout[-3000:]
+    assert elapsed < 2 * limit + startup + 30, f"autograder check took {elapsed:.0f} s"  # it runs every function
+
+    start = time.monotonic()
+    script = "import otter, sys; print(repr(otter.Notebook(tests_dir='tests').check(sys.argv[1])))"
+    proc = run([PY, "-c", script, "rnn_forward"], cwd=folder, check=False, timeout=300)
+    elapsed = time.monotonic() - start
+    assert said in proc.stdout, proc.stdout[-3000:]
+    assert elapsed < 2 * limit + startup, f"otter's grader.check took {elapsed:.0f} s"
+
+
 # ---------------------------------------------------------------- Gradescope
 
 

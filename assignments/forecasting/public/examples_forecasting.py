@@ -124,9 +124,20 @@ def adam_step_three_steps(impl):
 
 adam_step_three_steps.case = ADAM_THREE
 
+#: Sealed twins (autograder/checklib/sealed.py) of the examples whose inputs are only sizes and a
+#: seed (nothing to perturb): the same call with other sizes or another seed.
+TWINS = {
+    "adam_init": lambda seed: adam_init_call(shapes={"W": (2, 1), "b": (1,)}, seed=1000 + seed),
+    "init_forecaster_gru": lambda seed: init_call(F=1, H=3, M=1, cell="gru", seed=1000 + seed),
+    "init_forecaster_lstm": lambda seed: init_call(F=2, H=2, M=2, cell="lstm", seed=1000 + seed),
+}
+
 EXAMPLES = [make(name) for name in CASES for make in (_forward_example, _backward_example)]
 EXAMPLES += [_call_example(name) for name in CALLS]
 EXAMPLES.append(adam_step_three_steps)
+for _example in EXAMPLES:
+    if _example.__name__ in TWINS:
+        _example.twin = (lambda make: lambda impl, seed: outputs_of(impl, make(seed)))(TWINS[_example.__name__])
 for _example in EXAMPLES:
     globals()[_example.__name__] = _example
 
