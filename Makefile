@@ -43,7 +43,7 @@ test: install
 	$(PY) -m pytest tests
 
 test-fast: install
-	$(PY) -m pytest -m "not slow" tests
+	$(PY) -m pytest -n 2 -m "not slow" tests
 
 test-install: install
 	KIT_INSTALL_MATRIX=all $(PY) -m pytest tests/release/test_install.py

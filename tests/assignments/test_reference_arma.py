@@ -157,6 +157,7 @@ def test_arma_predict_without_coefficients_predicts_the_constant(y, c):
     np.testing.assert_array_equal(eps, y - c)
 
 
+@pytest.mark.slow  # over a second of CPU: kept out of the fast tier
 @given(seq_st.series(min_len=1, max_len=30), seq_st.arma_params())
 def test_arma_predict_matches_lfilter(y, params):
     signal = pytest.importorskip("scipy.signal")
@@ -282,6 +283,7 @@ def test_fit_ar_residuals_are_orthogonal_to_the_regressors(params):
     assert np.all(np.abs(X.T @ residual) <= 1e-10 * scale)
 
 
+@pytest.mark.slow  # over a second of CPU: kept out of the fast tier
 @given(seq_st.ar_series())
 def test_fit_ar_matches_statsmodels_autoreg(params):
     ar_model = pytest.importorskip("statsmodels.tsa.ar_model")

@@ -486,6 +486,7 @@ def test_default_strategies_can_combine_every_edge_case(kind):
     assert edgy(case)
 
 
+@pytest.mark.slow  # over a second of CPU: kept out of the fast tier
 def test_relu_cases_can_be_drawn_near_the_kink_when_asked():
     case = first_example(
         rst.rnn_step_cases(activations=("relu",), avoid_relu_kink=False, scale="unit"),

@@ -135,6 +135,7 @@ def test_feedback_html_renders_markdown_and_escapes_the_students_text():
     assert "<b>Turing</b>" not in page
 
 
+@pytest.mark.slow  # over a second of CPU: kept out of the fast tier
 def test_write_class_outputs_writes_every_file_and_links_feedback_pages(graded):
     out, _, found, policy = graded
     summary = BatchSummary(ASSIGNMENT, out, students=[s.student for s in found.submissions], discovery=found)

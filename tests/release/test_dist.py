@@ -166,6 +166,7 @@ def _fake_grade(scores: dict[str, float]):
     return grade
 
 
+@pytest.mark.slow  # over a second of CPU: kept out of the fast tier
 @pytest.mark.parametrize("scores,problem", [
     ({"reference": 0.5, "templates": 0.0}, "the reference scores 0.5 / 1"),
     ({"reference": 1.0, "templates": 1.0}, "the templates score 1"),

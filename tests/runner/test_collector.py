@@ -74,6 +74,7 @@ def test_the_templates_get_zero_with_not_implemented_on_every_check(run, manifes
     assert all("not implemented yet" in t.output and t.kind == "not implemented" for t in results.tests)
 
 
+@pytest.mark.slow  # over a second of CPU: kept out of the fast tier
 def test_a_missing_file_costs_only_its_own_checks(run, manifest, tmp_path_factory):
     partial = tmp_path_factory.mktemp("partial")
     shutil.copy(manifest.solutions / "windowing.py", partial)  # arma.py missing
