@@ -37,6 +37,7 @@ $(STAMP): requirements/grader.txt requirements/kit.txt requirements/test.txt req
 	@test -x $(PY) || $(SYSTEM_PYTHON) -m venv $(VENV)
 	$(PIP) -r requirements/grader.txt -r requirements/kit.txt -r requirements/test.txt
 	@$(PIP) -r requirements/torch.txt || echo "note: torch is not installable here; its cross-checks will be skipped"
+	@$(PY) -m compileall -q -j 0 $(VENV) > /dev/null || true  # bytecode once (pip skips it under PYTHONDONTWRITEBYTECODE)
 	@touch $@
 
 test: install

@@ -1,6 +1,9 @@
 """The Hypothesis profile every check runs under: derandomized, so a submission always gets the
 same inputs and the same score, locally and in the grader."""
 
+import copy
+import sys
+
 from hypothesis import HealthCheck, Phase, settings
 
 PROFILE = "autograder"
@@ -53,7 +56,68 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
     of being shrunk. ``shrink=False`` (hidden checks, whose inputs are never shown) reports the first
     failing case as found, which saves seconds per failing check. ``first`` are small fixed cases
     tried before any generated one: a bug they show is reported on them at once, with no shrinking.
+
+    Fast path, same verdicts and feedback: derandomized Hypothesis generates the same cases from a
+    strategy every time a check of it passes. The first passing check of a strategy runs through
+    Hypothesis and keeps a copy of the cases it generated; later checks of that strategy run
+    ``body`` on copies of them (``first`` ones first) without Hypothesis's engine. Hypothesis runs
+    such a check itself, from the start, only when a case fails (to find and shrink the failure
+    exactly as it always has) or when the constants Hypothesis mixes into its draws changed
+    meanwhile (``hypothesis_state``).
     """
+    n = max_examples or settings.default.max_examples
+    key = (id(strategy), n, shrink, hypothesis_state())
+    if key in _DRAWN:
+        try:
+            for case in (*first, *_DRAWN[key][1]):
+                body(copy.deepcopy(case))
+            if hypothesis_state() == key[3]:
+                return
+        except Exception as exc:
+            if _input_independent(exc):
+                raise
+        _hypothesis_run(strategy, body, max_examples=n, shrink=shrink, first=first)
+        return
+    seen: list = []
+
+    def recorded(case):
+        seen.append(copy.deepcopy(case))
+        body(case)
+
+    _hypothesis_run(strategy, recorded, max_examples=n, shrink=shrink, first=first)  # raises if a case fails
+    if hypothesis_state() == key[3]:
+        _DRAWN[key] = (strategy, seen[len(first):])  # Hypothesis runs the explicit ``first`` cases first
+
+
+def hypothesis_state() -> int:
+    """What, besides the derandomized seed, decides Hypothesis's draws: the constants it collects
+    from the source of local modules as they are imported (only ever more of them, so their count
+    identifies the state; ``len(sys.modules)``, which is when Hypothesis looks again, where its
+    internals differ)."""
+    try:
+        from hypothesis.internal.conjecture.providers import _get_local_constants
+        return len(_get_local_constants())
+    except Exception:  # another Hypothesis version: the coarser signal it uses itself
+        return -len(sys.modules)
+
+
+#: (id of a strategy, max_examples, shrink, hypothesis_state()) -> (the strategy, kept alive so its
+#: id stays its own; the cases Hypothesis generates from it when every one passes)
+_DRAWN: dict[tuple, tuple] = {}
+
+
+def drawn_cases(strategy, max_examples: int | None = None, shrink: bool = True) -> list:
+    """The cases a passing ``for_all`` check of ``strategy`` runs on after its ``first`` ones, in
+    order (what the fast path replays)."""
+    for_all(strategy, lambda case: None, max_examples=max_examples, shrink=shrink)
+    key = (id(strategy), max_examples or settings.default.max_examples, shrink, hypothesis_state())
+    return _DRAWN[key][1] if key in _DRAWN else []
+
+
+def _hypothesis_run(strategy, body, *, max_examples: int | None = None, shrink: bool = True, first: tuple = ()) -> None:
+    """``for_all`` through Hypothesis's engine (generation, and shrinking of a failure). The block
+    defining ``run`` must stay as it is: derandomized Hypothesis seeds from its source, so its
+    text decides which cases every check draws."""
     from hypothesis import example, given
 
     phases = PHASES if shrink else (Phase.explicit, Phase.reuse, Phase.generate)

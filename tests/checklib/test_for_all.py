@@ -1,0 +1,95 @@
+"""``for_all``'s fast path (autograder/checklib/settings.py) replays exactly what Hypothesis does.
+
+A check's verdict and feedback must not depend on whether its cases came from Hypothesis's engine
+or from the replay of an earlier passing check of the same strategy: same cases in the same
+order, the failing case found and shrunk by Hypothesis itself, an input-independent error raised
+at once, and a fresh copy of each case for every check (a check that modifies its case cannot
+change what the next one sees).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from autograder.checklib import settings
+from autograder.checklib.errors import NotImplementedYet
+
+
+
+@pytest.fixture(autouse=True)
+def grading_profile():
+    settings.load()  # the checks' profile (derandomized), as in a grading
+    yield
+    hypothesis_settings.load_profile("kit")
+
+
+ARRAYS = hnp.arrays(np.float64, st.integers(1, 4), elements=st.floats(-10, 10))
+
+
+def reference_run(strategy, first=(), **options) -> list:
+    """The cases Hypothesis's own engine hands a passing check (no fast path)."""
+    seen = []
+    settings._hypothesis_run(strategy, lambda case: seen.append(case.copy()), first=first, **options)
+    return seen
+
+
+def replayed(strategy, first=(), **options) -> list:
+    seen = []
+    settings.for_all(strategy, lambda case: seen.append(case.copy()), first=first, **options)
+    return seen
+
+
+def same(a: list, b: list) -> bool:
+    return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def test_replayed_cases_are_hypothesis_own_in_the_same_order():
+    strategy = hnp.arrays(np.float64, st.integers(1, 5), elements=st.floats(-1, 1))
+    first = (np.array([1.0, 2.0]),)
+    want = reference_run(strategy, first=first)
+    assert len(want) == 1 + settings.MAX_EXAMPLES
+    replayed(strategy)  # the first check of the strategy records its cases
+    assert settings.hypothesis_state() == settings.hypothesis_state()
+    assert same(replayed(strategy, first=first), want)  # a later one replays them after its own first
+    assert same(replayed(strategy, max_examples=5), reference_run(strategy, max_examples=5))
+
+
+def test_a_failure_is_found_and_shrunk_by_hypothesis_as_before():
+    strategy = ARRAYS
+    replayed(strategy)
+
+    def body(case):
+        assert np.all(case < 5.0)
+
+    with pytest.raises(AssertionError) as direct:
+        settings._hypothesis_run(strategy, body)
+    with pytest.raises(AssertionError) as fast:
+        settings.for_all(strategy, body)
+    assert str(fast.value) == str(direct.value)
+    notes = getattr(fast.value, "__notes__", [])
+    assert notes == getattr(direct.value, "__notes__", []) and any("case=" in n for n in notes)
+
+
+def test_an_input_independent_error_is_raised_at_once():
+    strategy = ARRAYS
+    replayed(strategy)
+    calls = []
+
+    def body(case):
+        calls.append(1)
+        raise NotImplementedYet("f")
+
+    with pytest.raises(NotImplementedYet):
+        settings.for_all(strategy, body)
+    assert len(calls) == 1
+
+
+def test_each_check_gets_fresh_copies_of_the_cases():
+    strategy = ARRAYS
+    settings.for_all(strategy, lambda case: case.fill(99.0))
+    settings.for_all(strategy, lambda case: case.fill(99.0))  # replayed: must not reach the stored case
+    assert not any(np.all(c == 99.0) for c in replayed(strategy))
