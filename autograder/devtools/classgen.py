@@ -324,9 +324,14 @@ def _zip_contents(path: Path) -> dict[str, bytes]:
         return {i.filename: archive.read(i) for i in archive.infolist()}
 
 
+def _tree_names(root: Path) -> list[str]:
+    """Relative names under ``root``, without Python's bytecode caches (not part of a class)."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if "__pycache__" not in p.relative_to(root).parts)
+
+
 def _same_tree(a: Path, b: Path) -> bool:
-    names_a = sorted(p.relative_to(a).as_posix() for p in a.rglob("*"))
-    names_b = sorted(p.relative_to(b).as_posix() for p in b.rglob("*"))
+    names_a, names_b = _tree_names(a), _tree_names(b)
     if names_a != names_b:
         return False
     for rel in names_a:
