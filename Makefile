@@ -65,7 +65,7 @@ demo: install
 	$(PY) -m autograder demo
 
 bench: install
-	$(PY) -m autograder bench
+	$(PY) -m autograder bench --large 300
 
 clean:
 	rm -rf dist grading results.json .pytest_cache

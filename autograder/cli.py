@@ -175,7 +175,7 @@ def cmd_bench(args) -> int:
     if unknown:
         return _fail(f"unknown assignment {unknown[0]!r}; known assignments: {', '.join(manifests.available())}")
     return run_bench(args.assignment or manifests.available(), runs=args.runs, jobs=args.jobs,
-                     compare=not args.no_compare)
+                     compare=not args.no_compare, large=args.large)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -270,6 +270,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=3, help="gradings of the correct submission (median; default 3)")
     p.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: the number of cores)")
     p.add_argument("--no-compare", action="store_true", help="skip grading the class again one by one")
+    p.add_argument("--large", type=int, default=0, metavar="N",
+                   help="also grade a class of N students (the bundled class repeated) for recurrent (make bench: 300)")
     p.set_defaults(run=cmd_bench)
     return parser
 

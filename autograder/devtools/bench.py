@@ -1,11 +1,17 @@
 """``make bench``: how fast the grader is, per assignment, on this machine.
 
 1. One full correct submission (the reference): wall time of ``python -m autograder grade``, median
-   of ``runs`` runs (target: at most ``TARGET_ONE_S``).
+   of ``runs`` runs (target: at most ``TARGET_ONE_S[assignment]``; none for an assignment whose
+   checks train a model).
 2. The bundled example class graded by the batch grader from scratch: submissions per minute and
-   time per submission (target: at least ``TARGET_PER_MIN`` per minute).
+   time per submission (target: at least ``TARGET_PER_MIN`` per minute), and the slowest wrong
+   submission against the correct one (target: no slower than ``WRONG_SLACK`` times it; hostile
+   entries, slow by design, apart).
 3. The same class graded again, each submission by its own plain ``python -m autograder grade``
    (as many at once as the batch ran): every score must equal the batch's (OK / MISMATCH).
+4. With ``large`` (``make bench``: 300, for ``LARGE_CLASS_ASSIGNMENTS``): a class of that many
+   students (the bundled class repeated under new names) graded by ``make grade``'s path, report
+   included (target: at most ``TARGET_LARGE_S``).
 
 Exit status: 1 on a score mismatch. A missed time target is printed as ``MISSED`` on stderr and
 changes the exit status (to 1) only with ``BENCH_STRICT=1`` in the environment: the machine may be
@@ -17,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,8 +40,12 @@ from ..paths import KIT_ROOT
 from .classgen import write_class
 
 STRICT_ENV = "BENCH_STRICT"
-TARGET_ONE_S = 15.0
-TARGET_PER_MIN = 10.0
+TARGET_ONE_S = {"recurrent": 1.5, "sequences": 1.0}  # seconds; other assignments: no target
+TARGET_PER_MIN = 60.0
+WRONG_SLACK = 1.25  # a wrong submission may take this many times the correct one (noise)
+TARGET_LARGE_S = 300.0  # a class of LARGE students
+LARGE = 300
+LARGE_CLASS_ASSIGNMENTS = ("recurrent",)
 OPTIONS = {"isolation": None, "call_timeout_s": None, "max_examples": None}  # grade_batch's defaults
 
 
@@ -68,12 +79,26 @@ def bench_one(assignment: str, runs: int, tmp: Path) -> tuple[float, bool]:
         score, _ = _scores(out)
     full = json.loads(out.read_text())["extra_data"]["max_score"]
     median = statistics.median(times)
-    ok = median <= TARGET_ONE_S
-    print(f"one correct submission: {median:.1f} s (median of {runs}: {', '.join(f'{t:.1f}' for t in times)}; "
-          f"score {score:g}/{full:g})  target <= {TARGET_ONE_S:g} s: {'OK' if ok else 'MISSED'}", flush=True)
+    target = TARGET_ONE_S.get(assignment)
+    ok = target is None or median <= target
+    verdict = "no target (its checks train a model)" if target is None else \
+        f"target <= {target:g} s: {'OK' if ok else 'MISSED'}"
+    print(f"one correct submission: {median:.2f} s (median of {runs}: {', '.join(f'{t:.2f}' for t in times)}; "
+          f"score {score:g}/{full:g})  {verdict}", flush=True)
     if not ok:
-        _missed(f"{assignment}: one correct submission took {median:.1f} s (target <= {TARGET_ONE_S:g} s)")
+        _missed(f"{assignment}: one correct submission took {median:.2f} s (target <= {target:g} s)")
     return median, ok
+
+
+def wrong_versus_correct(seconds: dict[str, float]) -> tuple[str, float, float] | None:
+    """(slowest wrong student, its seconds, the correct student's seconds) of a graded bundled class,
+    hostile entries apart; None without a correct student."""
+    correct = [v for s, v in seconds.items() if s.endswith("-correct")]
+    wrong = {s: v for s, v in seconds.items() if not s.endswith("-correct") and "-alt-" not in s and "hostile" not in s}
+    if not correct or not wrong:
+        return None
+    slowest = max(wrong, key=wrong.get)
+    return slowest, wrong[slowest], correct[0]
 
 
 def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> tuple[float, bool, bool]:
@@ -88,7 +113,8 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
     cpu = (_children_cpu() - cpu_before) / max(1, len(summary.graded))
     n = len(summary.graded)
     per_min = n / summary.wall_s * 60 if summary.wall_s else 0.0
-    secs = [r.seconds for s in summary.graded if (r := Record.load(out / s / "grading.json")) is not None]
+    records = {s: r.seconds for s in summary.graded if (r := Record.load(out / s / "grading.json")) is not None}
+    secs = list(records.values())
     ok = per_min >= TARGET_PER_MIN
     print(f"batch, bundled class: {n} submissions in {summary.wall_s:.1f} s with {summary.jobs} parallel graders = "
           f"{per_min:.1f} per minute; per submission median {statistics.median(secs):.1f} s, max {max(secs):.1f} s  "
@@ -97,6 +123,15 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
         _missed(f"{assignment}: batch grading ran {per_min:.1f} submissions per minute (target >= {TARGET_PER_MIN:g})")
     print(f"  CPU time per submission (grader and sandbox): {cpu:.1f} s; on {os.cpu_count()} idle cores that is "
           f"about {os.cpu_count() * 60 / cpu:.0f} per minute" if cpu else "", flush=True)
+    versus = wrong_versus_correct(records)
+    if versus is not None:
+        student, wrong_s, correct_s = versus
+        fair = wrong_s <= WRONG_SLACK * correct_s
+        print(f"  slowest wrong submission {student}: {wrong_s:.2f} s, the correct one {correct_s:.2f} s  "
+              f"target <= {WRONG_SLACK:g} x correct: {'OK' if fair else 'MISSED'}", flush=True)
+        if not fair:
+            _missed(f"{assignment}: wrong submission {student} took {wrong_s:.2f} s, the correct one {correct_s:.2f} s")
+        ok = ok and fair
     if not compare:
         return per_min, ok, True
     start = time.monotonic()
@@ -127,6 +162,41 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
     return per_min, ok, not mismatches
 
 
+def large_class(assignment: str, size: int, into: Path) -> Path:
+    """A class of ``size`` students: the bundled class's entries again and again, each copy under
+    a new name (``r<k>-<student>``), as folders and zips like the original."""
+    folder = manifests.load(assignment).class_folder
+    if not folder.is_dir():
+        write_class(assignment)
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    into.mkdir(parents=True, exist_ok=True)
+    for k in range(size):
+        entry = entries[k % len(entries)]
+        target = into / f"r{k // len(entries):02d}-{entry.name}"
+        if entry.is_dir():
+            shutil.copytree(entry, target, symlinks=False)
+        else:
+            shutil.copyfile(entry, target)
+    return into
+
+
+def bench_large(assignment: str, size: int, tmp: Path, jobs: int | None) -> tuple[float, bool]:
+    """Grade a class of ``size`` students from scratch, report included; (seconds, target met)."""
+    folder = large_class(assignment, size, tmp / f"{assignment}-class-{size}")
+    start = time.monotonic()
+    summary = grade_batch(assignment, folder, tmp / f"{assignment}-class-{size}-out", jobs=jobs, force=True,
+                          progress=False)
+    wall = time.monotonic() - start
+    target = TARGET_LARGE_S * size / LARGE
+    ok = wall <= target
+    print(f"a class of {len(summary.graded)} students (the bundled class repeated), report included: {wall:.0f} s = "
+          f"{len(summary.graded) / wall * 60:.1f} per minute  target <= {target:g} s: {'OK' if ok else 'MISSED'}",
+          flush=True)
+    if not ok:
+        _missed(f"{assignment}: a class of {size} took {wall:.0f} s (target <= {target:g} s)")
+    return wall, ok
+
+
 def _missed(line: str) -> None:
     """Say on stderr that a time target was missed."""
     print(f"MISSED {line}", file=sys.stderr, flush=True)
@@ -137,9 +207,11 @@ def strict() -> bool:
     return os.environ.get(STRICT_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
-def run_bench(assignments: list[str], runs: int = 3, jobs: int | None = None, compare: bool = True) -> int:
+def run_bench(assignments: list[str], runs: int = 3, jobs: int | None = None, compare: bool = True,
+              large: int = 0) -> int:
     """Run the benchmark; exit status 1 on a score mismatch, or on a missed time target with
-    ``BENCH_STRICT=1`` (otherwise a missed target is reported as MISSED on stderr only)."""
+    ``BENCH_STRICT=1`` (otherwise a missed target is reported as MISSED on stderr only). ``large``:
+    also grade a class of that many students for each of ``LARGE_CLASS_ASSIGNMENTS`` (0: not)."""
     print(f"machine: {os.cpu_count()} cores; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     equal, on_time = True, True
     with tempfile.TemporaryDirectory(prefix="ag-bench-") as tmp:
@@ -149,6 +221,8 @@ def run_bench(assignments: list[str], runs: int = 3, jobs: int | None = None, co
             _, fast_batch, same = bench_batch(name, Path(tmp), jobs, compare)
             equal = equal and same
             on_time = on_time and fast and fast_batch
+            if large and name in LARGE_CLASS_ASSIGNMENTS:
+                on_time = bench_large(name, large, Path(tmp), jobs)[1] and on_time
     if not on_time:
         print(f"MISSED: a time target was missed (the load average was {os.getloadavg()[0]:.1f}); "
               + ("failing because BENCH_STRICT=1" if strict() else f"not a failure unless {STRICT_ENV}=1"),

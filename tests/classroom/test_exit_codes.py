@@ -6,6 +6,7 @@ are in test_class_exports.py, which runs the grader."""
 import pytest
 
 from autograder import cli
+from autograder import manifest as manifests
 from autograder.devtools import bench
 
 
@@ -75,3 +76,19 @@ def test_bench_says_missed_on_stderr_and_fails_only_when_strict(fake_bench, monk
     assert ("MISSED" in err) == (not fast)
     if not fast:
         assert ("failing because BENCH_STRICT=1" in err) == bool(strict)
+
+
+def test_wrong_versus_correct_leaves_out_alternatives_and_hostile_entries():
+    seconds = {"s1001-correct": 2.0, "s1002-alt-einsum": 9.0, "s1005-rnn-bug": 2.4, "s1006-lstm-bug": 2.1,
+               "s1020-hostile-infinite-loop": 30.0}
+    assert bench.wrong_versus_correct(seconds) == ("s1005-rnn-bug", 2.4, 2.0)
+    assert bench.wrong_versus_correct({"s1005-rnn-bug": 2.4}) is None
+
+
+def test_large_class_repeats_the_bundled_class_under_new_names(tmp_path):
+    folder = bench.large_class("sequences", 30, tmp_path / "big")
+    names = sorted(p.name for p in folder.iterdir())
+    assert len(names) == 30 and len(set(names)) == 30
+    bundled = sorted(p.name for p in manifests.load("sequences").class_folder.iterdir() if not p.name.startswith("."))
+    assert {n.split("-", 1)[1] for n in names} <= set(bundled) and names[0].startswith("r00-")
+    assert any(n.startswith("r01-") for n in names) == (30 > len(bundled))
