@@ -59,6 +59,8 @@ def trimmed_traceback(exc: BaseException, folder: Path) -> str:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve().is_relative_to(folder)]
     for f in frames:
         f.filename = Path(f.filename).name
+    if isinstance(exc, SyntaxError) and isinstance(exc.filename, str):
+        exc.filename = Path(exc.filename).name
     return "".join(traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc))[-4000:]
 
 

@@ -47,6 +47,8 @@ def student_traceback(exc: BaseException) -> str:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(STAGE + os.sep)]
     for f in frames:
         f.filename = os.path.basename(f.filename)
+    if isinstance(exc, SyntaxError) and isinstance(exc.filename, str):
+        exc.filename = os.path.basename(exc.filename)  # its own "File ..." line: no staging path in feedback
     lines = traceback.format_list(frames)
     lines.extend(traceback.format_exception_only(type(exc), exc))
     return "".join(lines)[-4000:]

@@ -1,6 +1,7 @@
 """The grading command end to end: SPEC section 8's contract on real submissions."""
 
 import json
+import os
 import shutil
 
 import pytest
@@ -111,3 +112,24 @@ def test_unknown_assignment_exits_nonzero_without_results(tmp_path):
 def test_missing_submission_path_exits_nonzero(tmp_path):
     proc = grade("sequences", tmp_path / "does-not-exist", tmp_path / "r.json")
     assert proc.returncode != 0 and "not found" in proc.stderr
+
+
+@pytest.mark.parametrize("isolation", ["uid", "namespaces"])
+def test_syntax_error_feedback_names_the_file_not_a_staging_folder(tmp_path, isolation):
+    """The feedback of a file that does not compile is the same text on every grading: the file's
+    own name, never the temporary folder it was staged in (which differs between gradings)."""
+    if os.geteuid() != 0:
+        pytest.skip("the uid and namespaces levels need root")
+    submission = tmp_path / "syntax"
+    shutil.copytree(SOLUTIONS, submission)
+    (submission / "arma.py").write_text("def arma_predict(:\n", encoding="utf-8")
+    texts = []
+    for run in range(2):
+        out = tmp_path / f"results-{run}.json"
+        proc = run_grade("sequences", submission, out, {"isolation": isolation}, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        tests = json.loads(out.read_text())["tests"]
+        texts.append([t["output"] for t in tests if t["name"].startswith("arma_predict:")])
+    assert texts[0] == texts[1] and texts[0]
+    assert 'File "arma.py", line 1' in texts[0][0] and "SyntaxError" in texts[0][0], texts[0][0]
+    assert not any("/tmp" in text or "ag-stage" in text for text in texts[0])
