@@ -102,10 +102,19 @@ class RemoteSubmission:
                 self._broken[file] = lambda fn, detail=str(exc): StudentCrash(fn, f"while importing {file}: {detail}")
                 raise self._broken[file](name) from None
             if not header.get("ok"):
-                raise StudentException(name, str(header.get("type")), str(header.get("message")),
-                                       str(header.get("traceback", "")), during="import")
+                raise self._exception(name, header, during="import")
             self._imported_in[file] = self.worker.generation
         return file
+
+    def _exception(self, name: str, reply: dict, during: str = "call") -> StudentException:
+        """The exception the student's code raised, from the worker's reply; a MemoryError says
+        what the memory limit is."""
+        type_name, message = str(reply.get("type")), str(reply.get("message"))
+        limits = getattr(self.worker, "limits", None)
+        if type_name == "MemoryError" and getattr(limits, "memory_mb", None):
+            message = (f"{message} [your code may use at most {limits.memory_mb} MiB of memory in grading: "
+                       "an array that large, or a list that keeps growing, does not fit]")
+        return StudentException(name, type_name, message, str(reply.get("traceback", "")), during=during)
 
     def _check_handles(self, name: str, value) -> None:
         if isinstance(value, wire.Handle):
@@ -178,8 +187,7 @@ class RemoteSubmission:
                 raise MissingFunction(name, self.functions[name])
             if reply.get("not_implemented"):
                 raise NotImplementedYet(name)
-            raise StudentException(name, str(reply.get("type")), str(reply.get("message")),
-                                   str(reply.get("traceback", "")))
+            raise self._exception(name, reply)
         try:
             value = self._tag(wire.decode(reply.get(key, {"t": "none"}), arrays))
         except wire.ChannelError as exc:

@@ -54,10 +54,13 @@ def boom():
 
 def todo():
     raise NotImplementedError
+
+def hog():
+    return np.ones(1 << 40)
 '''
 
 FUNCTIONS = {name: "mod.py" for name in ("forward", "plain", "from_cache", "mutate", "nap", "nap_longer", "boom",
-                                          "todo", "not_defined")}
+                                          "todo", "not_defined", "hog")}
 FUNCTIONS["elsewhere"] = "other.py"
 
 
@@ -111,6 +114,9 @@ def test_errors_of_the_students_code_are_student_code_errors(submission):
         submission.call("not_defined")
     with pytest.raises(MissingFile, match="other.py is missing"):
         submission.call("elsewhere")
+    limit = submission.worker.limits.memory_mb
+    with pytest.raises(StudentException, match=rf"raised MemoryError while calling hog: .*at most {limit} MiB of memory"):
+        submission.call("hog")
     assert np.array_equal(submission.call("plain", np.ones(2))[0], 2 * np.ones(2))  # nothing broken
 
 
