@@ -26,7 +26,7 @@ help:
 	@echo "make grade-one   SUB=path ASSIGNMENT=name  grade one submission into results.json"
 	@echo "make grade       ASSIGNMENT=name SUBMISSIONS=folder OUTPUT=folder  grade a class"
 	@echo "make dist        build dist/<assignment>/ student and Gradescope zips"
-	@echo "make bench       time one correct submission per assignment and the bundled class (throughput)"
+	@echo "make bench       time one correct submission, the bundled class and a class of 300 against the speed targets"
 
 check-python:
 	@test -n "$(SYSTEM_PYTHON)" || { echo "error: no Python 3 with the venv module found; install python3 and python3-venv" >&2; exit 1; }

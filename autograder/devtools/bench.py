@@ -65,6 +65,14 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _full_marks(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return data.get("score") == data.get("extra_data", {}).get("max_score")
+
+
 def _scores(path: Path) -> tuple[float, dict[str, float]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return data["score"], {t["name"]: t["score"] for t in data["tests"]}
@@ -90,11 +98,12 @@ def bench_one(assignment: str, runs: int, tmp: Path) -> tuple[float, bool]:
     return median, ok
 
 
-def wrong_versus_correct(seconds: dict[str, float]) -> tuple[str, float, float] | None:
-    """(slowest wrong student, its seconds, the correct student's seconds) of a graded bundled class,
-    hostile entries apart; None without a correct student."""
+def wrong_versus_correct(seconds: dict[str, float], full: set[str]) -> tuple[str, float, float] | None:
+    """(slowest wrong student, its seconds, the correct student's seconds) of a graded bundled class:
+    wrong = below full marks (``full``: the students with full marks), hostile entries apart; None
+    without a correct student."""
     correct = [v for s, v in seconds.items() if s.endswith("-correct")]
-    wrong = {s: v for s, v in seconds.items() if not s.endswith("-correct") and "-alt-" not in s and "hostile" not in s}
+    wrong = {s: v for s, v in seconds.items() if s not in full and "hostile" not in s}
     if not correct or not wrong:
         return None
     slowest = max(wrong, key=wrong.get)
@@ -123,7 +132,8 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
         _missed(f"{assignment}: batch grading ran {per_min:.1f} submissions per minute (target >= {TARGET_PER_MIN:g})")
     print(f"  CPU time per submission (grader and sandbox): {cpu:.1f} s; on {os.cpu_count()} idle cores that is "
           f"about {os.cpu_count() * 60 / cpu:.0f} per minute" if cpu else "", flush=True)
-    versus = wrong_versus_correct(records)
+    full = {s for s in records if _full_marks(out / s / RESULTS)}
+    versus = wrong_versus_correct(records, full)
     if versus is not None:
         student, wrong_s, correct_s = versus
         fair = wrong_s <= WRONG_SLACK * correct_s

@@ -81,8 +81,9 @@ def test_bench_says_missed_on_stderr_and_fails_only_when_strict(fake_bench, monk
 def test_wrong_versus_correct_leaves_out_alternatives_and_hostile_entries():
     seconds = {"s1001-correct": 2.0, "s1002-alt-einsum": 9.0, "s1005-rnn-bug": 2.4, "s1006-lstm-bug": 2.1,
                "s1020-hostile-infinite-loop": 30.0}
-    assert bench.wrong_versus_correct(seconds) == ("s1005-rnn-bug", 2.4, 2.0)
-    assert bench.wrong_versus_correct({"s1005-rnn-bug": 2.4}) is None
+    full = {"s1001-correct", "s1002-alt-einsum"}
+    assert bench.wrong_versus_correct(seconds, full) == ("s1005-rnn-bug", 2.4, 2.0)
+    assert bench.wrong_versus_correct({"s1005-rnn-bug": 2.4}, set()) is None
 
 
 def test_large_class_repeats_the_bundled_class_under_new_names(tmp_path):
