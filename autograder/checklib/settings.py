@@ -106,14 +106,6 @@ def hypothesis_state() -> int:
 _DRAWN: dict[tuple, tuple] = {}
 
 
-def drawn_cases(strategy, max_examples: int | None = None, shrink: bool = True) -> list:
-    """The cases a passing ``for_all`` check of ``strategy`` runs on after its ``first`` ones, in
-    order (what the fast path replays)."""
-    for_all(strategy, lambda case: None, max_examples=max_examples, shrink=shrink)
-    key = (id(strategy), max_examples or settings.default.max_examples, shrink, hypothesis_state())
-    return _DRAWN[key][1] if key in _DRAWN else []
-
-
 def _hypothesis_run(strategy, body, *, max_examples: int | None = None, shrink: bool = True, first: tuple = ()) -> None:
     """``for_all`` through Hypothesis's engine (generation, and shrinking of a failure). The block
     defining ``run`` must stay as it is: derandomized Hypothesis seeds from its source, so its

@@ -401,8 +401,8 @@ def test_run_all_on_the_stub_notebook_reaches_every_check_cell(dist, tmp_path, n
         assert f"{function} results:" in text and "not implemented yet" in text, (function, text[-1500:])
 
 
-#: rnn_forward of the recurrent reference, made to hang (its first statement becomes an endless loop).
-HANG = ("def rnn_forward(", "    while True:\n        pass\n")
+#: inserted before the first statement of the recurrent reference's rnn_forward: it never returns.
+HANG = "    while True:\n        pass\n"
 
 
 def _hanging_student(dist: Path, into: Path) -> Path:
@@ -412,7 +412,7 @@ def _hanging_student(dist: Path, into: Path) -> Path:
     fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "rnn_forward")
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     first = fn.body[1] if isinstance(fn.body[0], ast.Expr) else fn.body[0]  # after the docstring
-    lines.insert(first.lineno - 1, HANG[1])
+    lines.insert(first.lineno - 1, HANG)
     path.write_text("".join(lines), encoding="utf-8")
     return folder
 
