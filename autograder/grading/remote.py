@@ -47,8 +47,8 @@ class RemoteSubmission:
         call_timeout_s: wall-clock limit per call (importing a file gets IMPORT_TIMEOUTS of them).
         budget_s: wall-clock budget of all calls into student code in this grading (None: none). Once
             it is used up, the functions that used most of it (most first, until what the others used
-            fits in it; never one within its fair share, budget / number of functions) are not called
-            again: their remaining checks fail as timed out.
+            fits in what is left of it; never one within its fair share, budget / number of
+            functions) are not called again: their remaining checks fail as timed out.
         hints: missing file -> the received file that is probably it (staging's guess), for feedback.
         function_timeouts: function -> its own limit per call (the manifest's ``function_timeout_s``).
         cache_functions: functions whose last return value is a cache (the manifest declares them):
@@ -73,6 +73,7 @@ class RemoteSubmission:
         self._broken: dict[str, Callable[[str], StudentCodeError]] = {}
         self._imported_in: dict[str, int] = {}  # file -> worker generation that imported it
         self._cache_makers: set[str] = set()  # functions whose returned caches the worker holds
+        self._over_budget: set[str] = set()  # functions stopped by the time budget
 
     def __repr__(self) -> str:
         return "<submission>"
@@ -164,14 +165,18 @@ class RemoteSubmission:
         self.spent[name] += seconds
         if self.budget_s is None or sum(self.spent.values()) <= self.budget_s:
             return
-        # The heaviest users are stopped, most first, until what the others used fits in the budget
-        # (but never one within its fair share): a slow function cannot take honest ones down with it.
+        # The heaviest users still running are stopped, most first, until what they used fits in what
+        # the stopped ones left of the budget (but never one within its fair share): a slow function
+        # cannot take honest ones down with it, and once the budget is gone no heavy user goes on.
         share = self.budget_s / max(1, len(self.functions))
-        left = sum(self.spent.values())
-        for function, used in sorted(self.spent.items(), key=lambda item: -item[1]):
-            if left <= self.budget_s or used <= share:
+        active = {f: used for f, used in self.spent.items() if f not in self._over_budget}
+        room = self.budget_s - sum(used for f, used in self.spent.items() if f in self._over_budget)
+        left = sum(active.values())
+        for function, used in sorted(active.items(), key=lambda item: -item[1]):
+            if left <= room or used <= share:
                 break
             left -= used
+            self._over_budget.add(function)
             if function not in self._broken:
                 self._broken[function] = lambda fn, used=used: budget_used_up(fn, self.budget_s, used)
 
