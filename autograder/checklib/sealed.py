@@ -4,14 +4,15 @@ A worked example's inputs and expected outputs ship with the public checks, so a
 could pass it without computing anything. Each worked example therefore has a *sealed twin*: the
 same example with every array argument it builds perturbed (float arrays scaled entry by entry by a
 factor in [0.95, 1.05], integer arrays shifted by -2 to 2, drawn from ``seed`` and the array's
-position among the example's arguments), and of the reference's outputs there only a fingerprint ships: the SHA-256 of the
-outputs rounded to four significant digits of each output's largest entry. A worked example, and
-every property gated on it, earns credit only when the twin's fingerprint matches as well.
+position among the example's arguments), and of the reference's outputs only a fingerprint ships:
+the SHA-256 of the outputs rounded to four significant digits of each output's largest entry. A
+worked example, and every property gated on it, earns credit only when the twin's fingerprint
+matches as well.
 
 The rounding cannot turn an honest answer into a wrong one: the build picks the first seed for
-which every reference output sits at least ``MARGIN`` of a rounding step (2e-5 of the output's
-largest entry) away from a rounding boundary, and honest implementations differ from the reference
-by less than ``tolerances.VALUE_RTOL`` (1e-7) relative, 200 times less.
+which every reference output sits at least ``MARGIN`` of a rounding step (2e-6 to 2e-5 of the
+output's largest entry) away from a rounding boundary, and honest implementations differ from the
+reference by less than ``tolerances.VALUE_RTOL`` (1e-7) of it, at least 20 times less.
 
 Arguments that are results of earlier calls in the same example (a cache, fitted coefficients) are
 passed on as returned, never perturbed, so chained examples stay consistent.
