@@ -110,11 +110,17 @@ def wrong_versus_correct(seconds: dict[str, float], full: set[str]) -> tuple[str
     return slowest, wrong[slowest], correct[0]
 
 
-def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> tuple[float, bool, bool]:
-    """Grade the bundled class in batch, then one by one; (per minute, target met, scores equal)."""
+def bundled_class(assignment: str) -> Path:
+    """The assignment's bundled class folder, generated first if it is missing."""
     folder = manifests.load(assignment).class_folder
     if not folder.is_dir():
         write_class(assignment)
+    return folder
+
+
+def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> tuple[float, bool, bool]:
+    """Grade the bundled class in batch, then one by one; (per minute, target met, scores equal)."""
+    folder = bundled_class(assignment)
     out = tmp / f"{assignment}-batch"
     grader_sha = grader_hash(manifests.load(assignment), OPTIONS)
     cpu_before = _children_cpu()
@@ -175,9 +181,7 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
 def large_class(assignment: str, size: int, into: Path) -> Path:
     """A class of ``size`` students: the bundled class's entries again and again, each copy under
     a new name (``r<k>-<student>``), as folders and zips like the original."""
-    folder = manifests.load(assignment).class_folder
-    if not folder.is_dir():
-        write_class(assignment)
+    folder = bundled_class(assignment)
     entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     into.mkdir(parents=True, exist_ok=True)
     for k in range(size):
