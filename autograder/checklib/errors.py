@@ -21,12 +21,36 @@ class StudentCodeError(Exception):
 
 
 class NotImplementedYet(StudentCodeError):
-    """The function still raises the template's NotImplementedError."""
+    """The function raises NotImplementedError: the template's (nothing done yet), or the student's own
+    for a part not done yet (e.g. ``relu``), whose message is kept, with the call's settings."""
 
     kind = "not implemented"
 
-    def __init__(self, function: str):
-        super().__init__(function, f"{function} is not implemented yet (it raises NotImplementedError)")
+    def __init__(self, function: str, message: str = "", settings: dict | None = None):
+        message = inert(message, 500).strip()
+        if message == template_message(function) or (not message and not settings):
+            text = f"{function} is not implemented yet (it raises NotImplementedError)"
+        else:
+            text = f"{function} raised NotImplementedError({message!r})" if message else \
+                f"{function} raised NotImplementedError"
+            if settings:
+                text += " when called with " + ", ".join(f"{k}={v!r}" for k, v in settings.items())
+            text += ": that part is not implemented yet (the checks of what is done still earn their points)"
+        super().__init__(function, text)
+
+
+def template_message(function: str) -> str:
+    """The message of the NotImplementedError a template's stub raises."""
+    return f"{function}: not implemented yet"
+
+
+def call_settings(args: tuple, kwargs: dict) -> dict:
+    """The scalar settings of a call (``activation='relu'``, ``alpha=0.3``, positional ones by place):
+    what tells which part of a function a NotImplementedError is about."""
+    scalar = (str, bool, int, float, type(None))
+    found = {f"argument {i + 1}": a for i, a in enumerate(args) if isinstance(a, scalar)}
+    found.update((k, v) for k, v in kwargs.items() if isinstance(v, scalar))
+    return found
 
 
 class StudentException(StudentCodeError):

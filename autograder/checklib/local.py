@@ -19,7 +19,9 @@ import threading
 import traceback
 from pathlib import Path
 
-from .errors import MissingFile, MissingFunction, NotImplementedYet, StudentException, StudentTimeout
+from .errors import (
+    MissingFile, MissingFunction, NotImplementedYet, StudentException, StudentTimeout, call_settings,
+)
 
 
 IMPORT_TIMEOUTS = 4  # importing a file may take this many call time limits (as in the grader)
@@ -134,8 +136,8 @@ class LocalSubmission:
         except _CallTimedOut:
             self._timed_out[name] = limit
             raise StudentTimeout(name, limit) from None
-        except NotImplementedError:
-            raise NotImplementedYet(name) from None
+        except NotImplementedError as exc:
+            raise NotImplementedYet(name, str(exc), call_settings(args, kwargs)) from None
         except Exception as exc:
             raise StudentException(name, type(exc).__name__, str(exc), trimmed_traceback(exc, self.folder)) from None
 

@@ -47,6 +47,39 @@ def _input_independent(exc: Exception) -> bool:
     return isinstance(exc, (NotImplementedYet, MissingFile, MissingFunction, StudentTimeout, StudentCrash))
 
 
+class SkipCase(Exception):
+    """Raised by a check's body for a case it cannot judge (the student's own forward raises on it, and
+    the forward's checks charge that): ``for_all`` judges the other cases; if it could judge none,
+    ``verdict`` (an exception) is the check's failure."""
+
+    def __init__(self, verdict: Exception):
+        super().__init__(str(verdict))
+        self.verdict = verdict
+
+
+class _Tally:
+    """``body`` counting the cases it ran and the cases it skipped (``SkipCase``)."""
+
+    def __init__(self, body):
+        self.body, self.ran, self.skipped = body, 0, []
+
+    def __call__(self, case) -> None:
+        self.ran += 1
+        try:
+            self.body(case)
+        except SkipCase as skip:
+            self.skipped.append(skip)
+
+    def restart(self) -> "_Tally":
+        self.ran, self.skipped = 0, []
+        return self
+
+    def judge(self) -> None:
+        """Fail when every case was skipped: a check never passes without judging a case."""
+        if self.ran and len(self.skipped) == self.ran:
+            raise self.skipped[0].verdict
+
+
 def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = True, first: tuple = ()) -> None:
     """Run ``body(case)`` on cases drawn from ``strategy`` under the grading profile.
 
@@ -67,26 +100,30 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
     """
     n = max_examples or settings.default.max_examples
     key = (id(strategy), n, shrink, hypothesis_state())
+    tally = _Tally(body)
     if key in _DRAWN:
         try:
             for case in (*first, *_DRAWN[key][1]):
-                body(copy.deepcopy(case))
-            if hypothesis_state() == key[3]:
-                return
+                tally(copy.deepcopy(case))
+            replayed = hypothesis_state() == key[3]
         except Exception as exc:
             if _input_independent(exc):
                 raise
-        _hypothesis_run(strategy, body, max_examples=n, shrink=shrink, first=first)
+            replayed = False
+        if not replayed:
+            _hypothesis_run(strategy, tally.restart(), max_examples=n, shrink=shrink, first=first)
+        tally.judge()
         return
     seen: list = []
 
     def recorded(case):
         seen.append(copy.deepcopy(case))
-        body(case)
+        tally(case)
 
     _hypothesis_run(strategy, recorded, max_examples=n, shrink=shrink, first=first)  # raises if a case fails
     if hypothesis_state() == key[3]:
         _DRAWN[key] = (strategy, seen[len(first):])  # Hypothesis runs the explicit ``first`` cases first
+    tally.judge()
 
 
 def hypothesis_state() -> int:

@@ -16,7 +16,7 @@ from typing import Callable
 
 from ..checklib.errors import (
     MissingFile, MissingFunction, NotImplementedYet, StudentCodeError, StudentCrash, StudentException,
-    StudentTimeout,
+    StudentTimeout, call_settings,
 )
 from ..checklib.local import IMPORT_TIMEOUTS  # importing a file may take this many call limits, as locally
 from . import wire
@@ -186,12 +186,12 @@ class RemoteSubmission:
         for function in self.functions:
             self._broken[function] = lambda fn: stopped(fn, reason)
 
-    def _outcome(self, name: str, reply: dict, arrays: list, key: str = "value"):
+    def _outcome(self, name: str, reply: dict, arrays: list, key: str = "value", settings: dict | None = None):
         if not reply.get("ok"):
             if reply.get("stage") == "lookup":
                 raise MissingFunction(name, self.functions[name])
             if reply.get("not_implemented"):
-                raise NotImplementedYet(name)
+                raise NotImplementedYet(name, str(reply.get("message", "")), settings)
             raise self._exception(name, reply)
         try:
             value = self._tag(wire.decode(reply.get(key, {"t": "none"}), arrays))
@@ -226,13 +226,13 @@ class RemoteSubmission:
         """``name(*args, **kwargs)`` in the worker; declared caches come back as handles."""
         reply, arrays = self._request(name, self._header(name), {"args": args, "kwargs": kwargs},
                                       self.timeout_of(name))
-        return self._outcome(name, reply, arrays)
+        return self._outcome(name, reply, arrays, settings=call_settings(args, kwargs))
 
     def watch(self, name: str, *args, **kwargs):
         """Call and also get the arguments back as they were after the call (to detect mutation)."""
         reply, arrays = self._request(name, self._header(name, echo_args=True), {"args": args, "kwargs": kwargs},
                                       self.timeout_of(name))
-        value = self._outcome(name, reply, arrays)
+        value = self._outcome(name, reply, arrays, settings=call_settings(args, kwargs))
         return value, self._outcome(name, reply, arrays, "args_after"), self._outcome(name, reply, arrays, "kwargs_after")
 
     def call_many(self, name: str, calls: list[tuple]) -> list:
@@ -264,18 +264,18 @@ class RemoteSubmission:
         if not isinstance(results, list) or len(results) != len(calls):
             raise StudentCrash(name, "the worker's answer did not match the request")
         out = []
-        for r in results:
+        for r, args in zip(results, calls):
             try:
                 if not isinstance(r, dict):
                     raise StudentCrash(name, "malformed answer")
-                out.append(self._outcome_decoded(name, r))
+                out.append(self._outcome_decoded(name, r, call_settings(tuple(args), {})))
             except Exception as exc:
                 out.append(exc)
         return out
 
-    def _outcome_decoded(self, name: str, r: dict):
+    def _outcome_decoded(self, name: str, r: dict, settings: dict):
         if not r.get("ok"):
-            self._outcome(name, r, [])
+            self._outcome(name, r, [], settings=settings)
         return self._tag(r.get("value"))
 
     def reset(self) -> None:

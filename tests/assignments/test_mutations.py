@@ -6,7 +6,8 @@ says what each must get, one table per submission:
 
 - ``loses = ["rnn_backward", ...]``: each of these functions loses points (at least one failed check
   whose name starts with it);
-- ``keeps = ["lstm_", "gru_", ...]``: every check whose name starts with one of these passes;
+- ``keeps = ["lstm_", "gru_", "rnn_forward: worked example rnn_tanh_forward", ...]``: every check whose name
+  starts with one of these passes;
 - ``full = true``: full marks (a correct alternative);
 - ``score = 0``: exactly this score (a stub);
 - ``why = "..."``: what the submission does, shown when its test fails.
@@ -146,9 +147,12 @@ def test_expectations_name_real_functions():
     problems = []
     for e in EXPECTATIONS:
         functions = manifests.load(e.assignment).functions
-        for prefix in e.loses + e.keeps:
+        for prefix in e.loses:
             if not any(f.startswith(prefix) for f in functions):
                 problems.append(f"{e.id}: {prefix!r} starts no function name of {e.assignment}")
+        for prefix in e.keeps:  # a function name's start, or a check name's ("rnn_forward: worked example ...")
+            if not any(f.startswith(prefix) or prefix.startswith(f + ": ") for f in functions):
+                problems.append(f"{e.id}: {prefix!r} starts no function or check name of {e.assignment}")
         if set(e.loses) & set(e.keeps):
             problems.append(f"{e.id}: {sorted(set(e.loses) & set(e.keeps))} both lose and keep")
     assert not problems, "\n".join(problems)

@@ -2,13 +2,14 @@
 and the text a student reads, for wrong values, the student-code errors of checklib/errors.py and
 anything else; public checks show the failing input Hypothesis found, hidden checks never do."""
 
+import numpy as np
 import pytest
 from hypothesis import strategies as st
 
 from autograder.checklib.compare import CheckFailure
 from autograder.checklib.errors import (
     MissingFile, MissingFunction, NotImplementedYet, StudentCodeError, StudentCrash, StudentException,
-    StudentTimeout,
+    StudentTimeout, call_settings, template_message,
 )
 from autograder.checklib.feedback import MAX_FEEDBACK, describe, failure_kind
 from autograder.checklib.settings import for_all
@@ -92,3 +93,17 @@ def test_hidden_feedback_never_shows_the_input():
 def test_long_feedback_is_truncated():
     text = describe(CheckFailure("x" * (2 * MAX_FEEDBACK)), hidden=False)
     assert text == "x" * MAX_FEEDBACK + "\n... (feedback truncated)"
+
+
+def test_a_students_own_not_implemented_error_keeps_its_message_and_the_call_settings():
+    """A NotImplementedError of the student's own (one regime not done yet) is not "not implemented
+    yet" for the whole function: its message and the call's settings are kept; the template's own
+    message reads as before."""
+    own = NotImplementedYet("rnn_step_forward", "relu: not done", call_settings((np.ones(2), "relu", 0.3), {}))
+    assert str(own).startswith("rnn_step_forward raised NotImplementedError('relu: not done') when called with "
+                               "argument 2='relu', argument 3=0.3")
+    by_name = NotImplementedYet("rnn_forward", "", call_settings((), {"activation": "relu", "alpha": 0.0}))
+    assert "when called with activation='relu', alpha=0.0" in str(by_name)
+    template = NotImplementedYet("rnn_forward", template_message("rnn_forward"), {"activation": "relu"})
+    assert str(template) == "rnn_forward is not implemented yet (it raises NotImplementedError)"
+    assert own.kind == template.kind == "not implemented"

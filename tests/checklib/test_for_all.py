@@ -93,3 +93,42 @@ def test_each_check_gets_fresh_copies_of_the_cases():
     settings.for_all(strategy, lambda case: case.fill(99.0))
     settings.for_all(strategy, lambda case: case.fill(99.0))  # replayed: must not reach the stored case
     assert not any(np.all(c == 99.0) for c in replayed(strategy))
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["hypothesis", "replay"])
+def test_skipped_cases_are_not_judged_and_the_rest_are(warm):
+    """A case the body skips (the student's forward raises on it) is not judged; the others are, so a
+    check passes when every judged case passes and fails on a judged case that fails."""
+    strategy = hnp.arrays(np.float64, st.integers(1, 4), elements=st.floats(-10, 10))
+    if warm:
+        settings.for_all(strategy, lambda a: None)  # the next checks replay
+    judged = []
+
+    def body(a):
+        if a.size == 1:
+            raise settings.SkipCase(AssertionError("forward raised"))
+        judged.append(a.size)
+
+    settings.for_all(strategy, body)
+    assert judged and all(size > 1 for size in judged)
+
+    def fails_when_judged(a):
+        if a.size == 1:
+            raise settings.SkipCase(AssertionError("forward raised"))
+        raise AssertionError("wrong value")
+
+    with pytest.raises(AssertionError, match="wrong value"):
+        settings.for_all(strategy, fails_when_judged)
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["hypothesis", "replay"])
+def test_a_check_that_could_judge_no_case_fails_with_the_skips_verdict(warm):
+    strategy = hnp.arrays(np.float64, st.integers(1, 3), elements=st.floats(-1, 1))
+    if warm:
+        settings.for_all(strategy, lambda a: None)
+
+    def body(a):
+        raise settings.SkipCase(AssertionError("rnn_backward: earns credit only once your rnn_forward runs"))
+
+    with pytest.raises(AssertionError, match="earns credit only once"):
+        settings.for_all(strategy, body)

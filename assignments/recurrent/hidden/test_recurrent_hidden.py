@@ -14,16 +14,11 @@ from strategies_recurrent_hidden import (
     gru_cases, gru_step_cases, lstm_cases, lstm_step_cases, rnn_cases, rnn_step_cases,
 )
 
-#: (forward function, regime) -> Hypothesis cases.
+#: (forward function, regime) -> Hypothesis cases: the RNN's regimes (``rc.RNN_REGIMES``), and the
+#: LSTM's and GRU's unit and saturating pre-activations.
 REGIMES = {
-    ("rnn_step_forward", "tanh"): rnn_step_cases(activations=("tanh",), max_alpha=0.0, scale="unit"),
-    ("rnn_step_forward", "relu"): rnn_step_cases(activations=("relu",), max_alpha=0.0),
-    ("rnn_step_forward", "leaky"): rnn_step_cases(min_alpha=0.1),
-    ("rnn_step_forward", "saturating"): rnn_step_cases(activations=("tanh",), scale="large"),
-    ("rnn_forward", "tanh"): rnn_cases(activations=("tanh",), max_alpha=0.0, scale="unit"),
-    ("rnn_forward", "relu"): rnn_cases(activations=("relu",), max_alpha=0.0),
-    ("rnn_forward", "leaky"): rnn_cases(min_alpha=0.1),
-    ("rnn_forward", "saturating"): rnn_cases(activations=("tanh",), scale="large"),
+    **{("rnn_step_forward", r): rnn_step_cases(**kwargs) for r, kwargs in rc.RNN_REGIMES.items()},
+    **{("rnn_forward", r): rnn_cases(**kwargs) for r, kwargs in rc.RNN_REGIMES.items()},
     ("lstm_step_forward", "unit"): lstm_step_cases(scale="unit"),
     ("lstm_step_forward", "saturating"): lstm_step_cases(scale="large"),
     ("lstm_forward", "unit"): lstm_cases(scale="unit"),
@@ -33,22 +28,28 @@ REGIMES = {
     ("gru_forward", "unit"): gru_cases(scale="unit"),
     ("gru_forward", "saturating"): gru_cases(scale="large"),
 }
-#: Backward checks draw from every regime at once.
+#: How check names describe each regime.
+REGIME_TEXT = {**rc.RNN_REGIME_TEXT, "unit": "unit", "saturating": "saturating"}
+#: The LSTM's and GRU's backward checks draw from both scales at once.
 MIXED = {
-    "rnn_step_backward": (rnn_step_cases(), ("dx", "dprev_h", "dWx", "dWh", "db")),
-    "rnn_backward": (rnn_cases(), ("dx", "dh0", "dWx", "dWh", "db")),
     "lstm_step_backward": (lstm_step_cases(), ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")),
     "lstm_backward": (lstm_cases(), ("dx", "dh0", "dWx", "dWh", "db")),
     "gru_step_backward": (gru_step_cases(), ("dx", "dprev_h", "dWx", "dWh", "db")),
     "gru_backward": (gru_cases(), ("dx", "dh0", "dWx", "dWh", "db")),
 }
 BACKWARD_OUTPUTS = [(f, o) for f, (_, outs) in MIXED.items() for o in outs]
+#: The RNN's backward checks, one per gradient and regime (its examples split between the regimes).
+RNN_BACKWARD = [(f, o, r) for f, outs in (("rnn_step_backward", ("dx", "dprev_h", "dWx", "dWh", "db")),
+                                          ("rnn_backward", ("dx", "dh0", "dWx", "dWh", "db")))
+                for r in rc.RNN_REGIMES for o in outs]
+RNN_BACKWARD_EXAMPLES = 5
 
 
 @check("{function}", points=1, hidden=True)
-@pytest.mark.parametrize("function,regime", list(REGIMES), ids=[f"{f}-{r}" for f, r in REGIMES])
-def test_forward_matches_reference(student, reference, function, regime):
-    """outputs match the reference ({regime})"""
+@pytest.mark.parametrize("function,regime,inputs", [(f, r, REGIME_TEXT[r]) for f, r in REGIMES],
+                         ids=[f"{f}-{r}" for f, r in REGIMES])
+def test_forward_matches_reference(student, reference, function, regime, inputs):
+    """outputs match the reference ({inputs})"""
     for_all(REGIMES[function, regime], lambda case: rc.forward_matches(student, reference, case), shrink=False)
 
 
@@ -58,3 +59,13 @@ def test_backward_matches_reference(student, reference, function, output):
     """{output} matches the reference"""
     for_all(MIXED[function][0], lambda case: rc.backward_output_matches(student, reference, case, output),
             shrink=False)
+
+
+@check("{function}", points=0.25, hidden=True)
+@pytest.mark.parametrize("function,output,regime,inputs", [(f, o, r, REGIME_TEXT[r]) for f, o, r in RNN_BACKWARD],
+                         ids=[f"{f}-{o}-{r}" for f, o, r in RNN_BACKWARD])
+def test_rnn_backward_matches_reference(student, reference, function, output, regime, inputs):
+    """{output} matches the reference ({inputs})"""
+    cases = REGIMES[function.replace("_backward", "_forward"), regime]
+    for_all(cases, lambda case: rc.backward_output_matches(student, reference, case, output),
+            max_examples=RNN_BACKWARD_EXAMPLES, shrink=False)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checklib.compare import CheckFailure, assert_array, assert_close, assert_unchanged, describe_type
+from autograder.checklib.errors import NotImplementedYet, StudentException
 from autograder.checklib.numgrad import perturbations
+from autograder.checklib.settings import SkipCase
 from autograder.checklib.tolerances import GRAD_ATOL, GRAD_RTOL, NUMGRAD_EPS, TRIVIAL_GRAD
 
 
@@ -40,6 +42,28 @@ def backward(impl, case, cache) -> dict:
     return dict(zip(case.grad_names, _unpack(case.backward_name, value, case.grad_names, with_cache=False)))
 
 
+#: The RNN's regimes (keyword arguments of the ``rnn_*cases`` strategies): each has checks of its own,
+#: named for it, so an RNN that does tanh but not relu or the leak yet earns the credit of what it does.
+RNN_REGIMES = {
+    "tanh": {"activations": ("tanh",), "max_alpha": 0.0, "scale": "unit"},
+    "relu": {"activations": ("relu",), "max_alpha": 0.0},
+    "leaky": {"min_alpha": 0.1},
+    "saturating tanh": {"activations": ("tanh",), "max_alpha": 0.0, "scale": "large"},
+}
+#: How check names describe each regime.
+RNN_REGIME_TEXT = {
+    "tanh": "tanh, no leak",
+    "relu": "relu, no leak",
+    "leaky": "leaky: alpha >= 0.1, tanh or relu",
+    "saturating tanh": "saturating tanh: |pre-activations| ~ 20-40, no leak",
+}
+
+
+def rnn_regime(case) -> str:
+    """The regime of a small RNN case (the worked examples): "leaky", "tanh" or "relu"."""
+    return "leaky" if case.alpha > 0 else case.activation
+
+
 def expected_shape(case, name: str) -> tuple[int, ...]:
     """Shape of a forward output or gradient of ``case``, from SPEC."""
     if name.startswith("d") and name[1:] in case.arg_names:
@@ -47,6 +71,20 @@ def expected_shape(case, name: str) -> tuple[int, ...]:
     if name == "h":
         return (case.N, case.T, case.H)
     return (case.N, case.H)
+
+
+def own_forward(case, run):
+    """``run()`` (something that calls the student's forward on ``case``) for a check of the student's
+    backward: where the forward raises, the backward is not judged on this case (``SkipCase``; the
+    forward's own checks charge for the error, once). A check that can judge no case fails, naming
+    the forward's error."""
+    try:
+        return run()
+    except (StudentException, NotImplementedYet) as exc:
+        first = str(exc).splitlines()[0]
+        raise SkipCase(CheckFailure(
+            f"{case.backward_name}: earns credit only once your {case.forward_name} runs on these inputs; on "
+            f"every input tried it raised an error, for example: {first}")) from None
 
 
 # ---------------------------------------------------------------- against the reference (hidden)
@@ -65,7 +103,7 @@ def backward_output_matches(student, reference, case, output: str) -> None:
     its own forward's cache)."""
     _, ref_cache = forward(reference, case)
     want = backward(reference, case, ref_cache)[output]
-    _, cache = forward(student, case)
+    _, cache = own_forward(case, lambda: forward(student, case))
     got = backward(student, case, cache)[output]
     assert_close(case.backward_name, output, got, want)
 
@@ -139,7 +177,12 @@ def depends_on_every_input(student, case) -> None:
     """Gate of the gradient checks: the student's forward must depend on every argument (a numerical
     gradient that is not trivially zero), so a forward that computes nothing earns no gradient credit."""
     for argument in case.arg_names:
-        grad = numerical_gradient(student, case, argument)
+        try:
+            grad = numerical_gradient(student, case, argument)
+        except (StudentException, NotImplementedYet) as exc:
+            raise CheckFailure(
+                f"{case.backward_name}: gradient consistency earns no credit until your {case.forward_name} runs on "
+                f"these inputs; it raised: {str(exc).splitlines()[0]}") from None
         if not np.max(np.abs(grad), initial=0.0) > TRIVIAL_GRAD:
             raise CheckFailure(
                 f"{case.forward_name}: its outputs do not change when '{argument}' changes (numerical gradient "
@@ -158,8 +201,8 @@ def gradient_consistent(student, case, output: str) -> None:
     passes vacuously. A correct backward pays for the second batch only on the rare input with a kink.
     """
     argument = output[1:]
-    numeric = numerical_gradient(student, case, argument)
-    _, cache = forward(student, case)
+    numeric = own_forward(case, lambda: numerical_gradient(student, case, argument))
+    _, cache = own_forward(case, lambda: forward(student, case))
     analytic = backward(student, case, cache)[output]
     try:
         assert_close(case.backward_name, output, analytic, numeric, rtol=GRAD_RTOL, atol=GRAD_ATOL,
@@ -170,7 +213,7 @@ def gradient_consistent(student, case, output: str) -> None:
                 and analytic.dtype.kind == "f"):
             raise  # wrong type or shape, or nothing finite to compare with: no step size changes that
     fine_eps = NUMGRAD_EPS / KINK_STEP_RATIO
-    finer = numerical_gradients(student, case, argument, (fine_eps,))[0]
+    finer = own_forward(case, lambda: numerical_gradients(student, case, argument, (fine_eps,))[0])
     comparable = np.isfinite(finer) & (np.abs(numeric - finer) <= AGREEMENT * (GRAD_ATOL + GRAD_RTOL * np.abs(numeric)))
     count = int(np.count_nonzero(comparable))
     if count == 0 or 2 * count < comparable.size:
@@ -195,7 +238,7 @@ PARTS = ("forward", "backward", "both")
 def leaves_arguments_unchanged(student, case, part: str = "both") -> None:
     """The forward and/or (``part``) the backward leave their array arguments unchanged."""
     if part == "backward":
-        _, cache = forward(student, case)
+        _, cache = own_forward(case, lambda: forward(student, case))
     else:
         value, args_after, kwargs_after = student.watch(case.forward_name, *case.args, **case.kwargs)
         assert_unchanged(case.forward_name, dict(zip(case.arg_names, case.args)),
@@ -210,7 +253,7 @@ def leaves_arguments_unchanged(student, case, part: str = "both") -> None:
 
 def outputs_well_formed(student, case, part: str = "both") -> None:
     """The forward's and/or (``part``) the backward's outputs are float64 arrays of exactly SPEC's shapes."""
-    outputs, cache = forward(student, case)
+    outputs, cache = own_forward(case, lambda: forward(student, case)) if part == "backward" else forward(student, case)
     if part != "backward":
         for name, value in outputs.items():
             assert_array(case.forward_name, name, value, expected_shape(case, name))
@@ -221,7 +264,7 @@ def outputs_well_formed(student, case, part: str = "both") -> None:
 
 def backward_repeatable(student, case) -> None:
     """Calling the backward twice on one cache gives identical gradients (the cache is not consumed)."""
-    _, cache = forward(student, case)
+    _, cache = own_forward(case, lambda: forward(student, case))
     first = backward(student, case, cache)
     second = backward(student, case, cache)
     for name in case.grad_names:
