@@ -55,4 +55,5 @@ def require_examples(student, expected: dict, examples: list[Example]) -> None:
             assert_example(student, expected, example)
         except CheckFailure as exc:
             raise CheckFailure(f"{example.function}: this property earns credit only once the worked example "
-                               f"{example.__name__} is right; fix that first.\n{exc}") from None
+                               f"{example.__name__} is right; fix that first (its own check shows what is "
+                               "wrong)") from exc

@@ -21,13 +21,11 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..runner.grouping import first_line, function_of, is_withheld_text
 from ..runner.results import GRADER_ENTRY, write_atomic
 from .late import Lateness, LatePolicy, fmt_time
 from .roster import Person, Submission
 
-#: Feedback of a check that earns credit only once something else is right (checklib's gates:
-#: ``require_examples`` and the gradient checks' "forward depends on every input").
-WITHHELD_MARKERS = ("earns credit only once", "earns no credit")
 WITHHELD = "withheld"
 POINTS_POSSIBLE = "Points Possible"
 
@@ -36,14 +34,9 @@ def _fmt(x: float) -> str:
     return f"{float(x):g}"
 
 
-def function_of(check: str) -> str:
-    """The function a check belongs to: its name up to the first ``:``."""
-    return check.split(":", 1)[0].strip()
-
-
 def is_withheld(test: dict) -> bool:
     """Whether a failed check was withheld (its gate failed) rather than wrong itself."""
-    return test.get("status") != "passed" and any(m in test.get("output", "") for m in WITHHELD_MARKERS)
+    return test.get("status") != "passed" and is_withheld_text(test.get("output", ""))
 
 
 def failure_kind(test: dict, kinds: dict) -> str:
@@ -290,15 +283,51 @@ def feedback_markdown(student: str, results: dict, title: str | None = None, *, 
         lines.append(f"| {mark} | {name} | {_fmt(t.get('score', 0))} / {_fmt(t.get('max_score', 0))} |")
     failed = [t for t in tests if t.get("status") != "passed"]
     if failed:
-        lines += ["", "## What to fix", ""]
-        if any(is_withheld(t) for t in failed):
-            lines += ["Checks marked *withheld* earn their points once the function's worked example (or the "
-                      "check they depend on) is right: fix that first.", ""]
-        for t in failed:
-            lines += [f"### {t['name']}", "", _fence(t.get("output", "")), ""]
+        lines += ["", "## What to fix", ""] + _what_to_fix(failed)
     else:
         lines += ["", "Every check passed."]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _what_to_fix(failed: list[dict]) -> list[str]:
+    """Per function (in the order of their first failure): each root cause in full, the checks that
+    fail for the same cause one line each under it, then the checks withheld by a gate."""
+    if any(is_withheld(t) for t in failed):
+        head = ["Checks marked *withheld* earn their points once the function's worked example (or the "
+                "check they depend on) is right: fix that first.", ""]
+    else:
+        head = []
+    functions: dict[str, list[dict]] = {}
+    for t in failed:
+        functions.setdefault(function_of(t["name"]), []).append(t)
+    lines = head
+    for function, checks in functions.items():
+        lines += [f"### {function}", ""]
+        followers: dict[str, list[dict]] = {}  # leader's name -> the checks failing for its cause
+        for t in checks:
+            leader = t.get("extra_data", {}).get("same_cause_as")
+            if leader:
+                followers.setdefault(leader, []).append(t)
+        for t in checks:
+            if t.get("extra_data", {}).get("same_cause_as") or is_withheld(t):
+                continue
+            lines += [f"#### {t['name']}", "", _fence(t.get("output", "")), ""]
+            same = followers.pop(t["name"], [])
+            if same:
+                lines += ["Failing for the same cause:", ""]
+                lines += [f"- {_md_text(f['name'])}: {_md_text(_without(function, first_line(f.get('output', ''))))}"
+                          for f in same]
+                lines.append("")
+        withheld = [t for t in checks if is_withheld(t)]
+        if withheld:
+            lines += ["Withheld until the check they wait for passes:", ""]
+            lines += [f"- {_md_text(t['name'])}" for t in withheld] + [""]
+    return lines
+
+
+def _without(function: str, line: str) -> str:
+    """A feedback line without its leading ``function: `` (the list it is in names the function)."""
+    return line.removeprefix(f"{function}: ")
 
 
 FEEDBACK_CSS = """

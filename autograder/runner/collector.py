@@ -18,6 +18,7 @@ from ..checklib.feedback import describe, failure_kind
 from ..checklib.pytest_plugin import REFERENCE, SUBMISSION, item_info
 from ..checklib.settings import PROFILE
 from ..paths import KIT_ROOT
+from .grouping import group_failures
 from .results import CheckResult, Results
 
 
@@ -106,4 +107,5 @@ def run_checks(manifest: manifests.Manifest, submission, reference, results: Res
         code = pytest.main(args, plugins=[collector])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         collector.errors.append(f"pytest exit code {code}: {sink.getvalue()[-3000:]}")
+    group_failures(results)
     return collector

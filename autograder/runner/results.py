@@ -34,6 +34,7 @@ class CheckResult:
     output: str = "not run: grading stopped before this check"
     status: str = "failed"
     kind: str = "not run"  # failure kind for reports ("wrong value", "timeout", ...); "" when passed
+    extra: dict = field(default_factory=dict)  # the test's ``extra_data`` (e.g. "same_cause_as")
 
     def passed(self) -> None:
         self.score, self.status, self.output, self.kind = self.max_score, "passed", "passed", ""
@@ -78,6 +79,9 @@ class Results:
         for t in self.tests:
             entry = asdict(t)
             entry.pop("kind")
+            extra = entry.pop("extra")
+            if extra:
+                entry["extra_data"] = extra
             entry["score"] = round(entry["score"], 4)
             tests.append(entry)
         return {
