@@ -362,7 +362,7 @@ def _section_functions(book: ClassBook) -> str:
     functions = book.functions
     # function -> kind -> check -> students; and one feedback per (check, kind)
     fails: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    example: dict[tuple[str, str], tuple[str, str]] = {}
+    example: dict[tuple[str, str], tuple[str, str, bool]] = {}  # (student, feedback, points to another check)
     for e in graded:
         kinds = e.results.get("extra_data", {}).get("failure_kinds", {})
         for t in e.results.get("tests", []):
@@ -370,7 +370,8 @@ def _section_functions(book: ClassBook) -> str:
                 continue
             kind = failure_kind(t, kinds)
             fails[function_of(t["name"])][kind][t["name"]].append(e.key)
-            example.setdefault((t["name"], kind), (e.key, t.get("output", "")))
+            if (t["name"], kind) not in example or example[(t["name"], kind)][2]:  # prefer a full message
+                example[(t["name"], kind)] = (e.key, t.get("output", ""), "same_cause_as" in t.get("extra_data", {}))
     rows = []
     for fn, points in functions.items():
         earned = [function_scores(e.results).get(fn, 0.0) for e in graded]
@@ -383,7 +384,7 @@ def _section_functions(book: ClassBook) -> str:
             students = {s for who in checks.values() for s in who}
             chips.append(f"<span class='kind {_kind_class(kind)}'>{_e(kind)} {len(students)}</span>")
             for check, who in sorted(checks.items(), key=lambda kv: -len(kv[1])):
-                student, text = example[(check, kind)]
+                student, text, _ = example[(check, kind)]
                 text = text if len(text) <= EXAMPLE_CHARS else text[:EXAMPLE_CHARS] + "\n..."
                 detail.append(f"<tr><td>{_e(kind)}</td><td>{_e(check.split(':', 1)[-1].strip())}</td>"
                               f"<td class=num>{len(who)}</td><td><details><summary>{_e(student)}'s feedback"

@@ -73,6 +73,43 @@ def differences(before: dict, after: dict) -> list[str]:
     return lines
 
 
+def total_changes(before: dict, after: dict) -> list[str]:
+    """A markdown table row per entry whose total differs: ``| entry | before | after |``."""
+    return [f"| `{key}` | {before[key]['score']:g} | {after[key]['score']:g} |"
+            for key in sorted(before.keys() & after.keys()) if before[key]["score"] != after[key]["score"]]
+
+
+def score_table(table: dict, assignment: str) -> list[str]:
+    """The example submissions of ``assignment`` in a snapshot as markdown rows: ``| name | what it does
+    | score | points lost per function |`` (the what from ``expected.toml``'s ``why``; points lost against
+    a full-marks entry), in the order of ``expected.toml``."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    manifest = manifests.load(assignment)
+    with open(manifest.submissions / "expected.toml", "rb") as f:
+        expected = tomllib.load(f)
+    prefix = f"{assignment}/submissions/"
+    entries = {key.removeprefix(prefix): value for key, value in table.items() if key.startswith(prefix)}
+    best = max(entries.values(), key=lambda e: e["score"])
+    top = {name: score for name, (score, _) in best["checks"].items()}
+    rows = ["| submission | what it does | score | points lost |", "|---|---|---|---|"]
+    for name, entry in expected.items():
+        if name not in entries:
+            continue
+        lost: dict[str, float] = {}
+        for check, (score, _) in entries[name]["checks"].items():
+            if top.get(check, 0.0) > score:
+                function = check.split(":", 1)[0]
+                lost[function] = lost.get(function, 0.0) + top[check] - score
+        what = ", ".join(f"`{f}` ({v:g})" for f, v in lost.items()) or "none"
+        if entries[name]["score"] == 0:
+            what = "all"
+        rows.append(f"| `{name}` | {entry.get('why', '')} | {entries[name]['score']:g} | {what} |")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.devtools.snapshot", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -83,12 +120,23 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("compare", help="list what differs between two snapshot folders")
     c.add_argument("before", type=Path)
     c.add_argument("after", type=Path)
+    c.add_argument("--totals", action="store_true", help="only the entries whose total differs, as a markdown table")
+    t = sub.add_parser("table", help="the example submissions' scores as the markdown table of their README")
+    t.add_argument("dir", type=Path)
+    t.add_argument("assignment")
     args = parser.parse_args(argv)
+    if args.command == "table":
+        print("\n".join(score_table(json.loads((args.dir / SNAPSHOT).read_text(encoding="utf-8")), args.assignment)))
+        return 0
     if args.command == "write":
         table = write(args.dir, args.assignment, args.jobs)
         print(f"{len(table)} entries graded into {args.dir / SNAPSHOT}")
         return 0
     read = [json.loads((d / SNAPSHOT).read_text(encoding="utf-8")) for d in (args.before, args.after)]
+    if args.totals:
+        rows = total_changes(*read)
+        print("\n".join(["| entry | before | after |", "|---|---|---|", *rows]) if rows else "no total differs")
+        return 1 if rows else 0
     lines = differences(*read)
     print("\n".join(lines) if lines else f"no difference in {len(read[0])} entries")
     return 1 if lines else 0

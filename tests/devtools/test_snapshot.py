@@ -37,3 +37,9 @@ def test_compare_exits_1_on_a_difference(tmp_path, capsys):
     assert snapshot.main(["compare", str(tmp_path / "before"), str(tmp_path / "before")]) == 0
     assert snapshot.main(["compare", str(tmp_path / "before"), str(tmp_path / "after")]) == 1
     assert "a/x/s: total 1.0 -> 0.0" in capsys.readouterr().out
+
+
+def test_totals_lists_only_the_entries_whose_total_changed():
+    before = {"a/class/s1": entry(2.0, f=(1.0, "ok")), "a/class/s2": entry(1.0, f=(1.0, "ok"))}
+    after = {"a/class/s1": entry(1.5, f=(1.5, "other")), "a/class/s2": entry(1.0, f=(1.0, "other text"))}
+    assert snapshot.total_changes(before, after) == ["| `a/class/s1` | 2 | 1.5 |"]
