@@ -231,6 +231,15 @@ def imports(functions, near: str) -> list[str]:
     return lines
 
 
+def call(outputs, function: str, args, kwargs=None, taken=()) -> str:
+    """``<outputs> = <function>(<args>, key=<value>, ...)``: ``args`` are the names of the arguments
+    (assigned before), keyword values are written out (``source``); an output named like one of the
+    ``taken`` names (an input) becomes ``new_<name>``, so the input stays to compare with."""
+    outs = [f"new_{name}" if name in taken else name for name in outputs]
+    keywords = [f"{k}={source(v)}" for k, v in (kwargs or {}).items()]
+    return f"{', '.join(outs)} = {function}({', '.join([*args, *keywords])})"
+
+
 def snippet(comment: str, values: dict, code, *, functions, near: str) -> str:
     """Python that rebuilds ``values`` (name -> value, in order) and runs the lines of ``code``:
 

@@ -172,8 +172,9 @@ class Case:
         values = dict(zip(self.arg_names, self.args))
         values.update(zip(self.upstream_names, self.upstream))
         grads = "grads" if self.grads_in_dict else ", ".join(self.grad_names)
-        code = [f"{', '.join(self.output_names)}, cache = {self.forward_name}({', '.join(self.arg_names)})",
-                f"{grads} = {self.backward_name}({', '.join(self.upstream_names)}, cache)"]
+        # (text as f-strings: Hypothesis mixes plain string literals of this module into its draws)
+        code = [pastable.call((*self.output_names, f"cache"), self.forward_name, self.arg_names),
+                pastable.call((grads,), self.backward_name, (*self.upstream_names, f"cache"))]
         return pastable.snippet(f"{self.recipe}: {pastable.shapes(values)}", values, code,
                                 functions=(self.forward_name, self.backward_name), near=__file__)
 
@@ -201,9 +202,8 @@ class Call:
         """The call as Python to paste next to the student's files (``pastable.snippet``): the recipe and
         the shapes, every positional argument in full and exact, the call with its keyword arguments."""
         values = dict(zip(self.arg_names, self.args))
-        keywords = "".join(f", {k}={pastable.source(v)}" for k, v in self.kwargs.items())
-        outputs = ", ".join(OUTPUTS.get(self.function, (f"result",)))
-        code = [f"{outputs} = {self.function}({', '.join(values)}{keywords})"]
+        outputs = OUTPUTS.get(self.function, (f"result",))
+        code = [pastable.call(outputs, self.function, values, self.kwargs, taken=values)]
         return pastable.snippet(f"{self.recipe}: {pastable.shapes(self.named_args)}", values, code,
                                 functions=(self.function,), near=__file__)
 

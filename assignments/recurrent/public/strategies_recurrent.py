@@ -238,9 +238,9 @@ class RecurrentCase:
         regime = f", {self.activation}, alpha={self.alpha!r}" if self.model == "rnn" else ""
         values = dict(zip(self.arg_names, self.args))
         values.update(zip(self.upstream_names, self.upstream))
-        keywords = "".join(f", {k}={pastable.source(v)}" for k, v in self.kwargs.items())
-        code = [f"{', '.join(self.output_names)}, cache = {self.forward_name}({', '.join(self.arg_names)}{keywords})",
-                f"{', '.join(self.grad_names)} = {self.backward_name}({', '.join(self.upstream_names)}, cache)"]
+        # (text as f-strings: Hypothesis mixes plain string literals of this module into its draws)
+        code = [pastable.call((*self.output_names, f"cache"), self.forward_name, self.arg_names, self.kwargs),
+                pastable.call(self.grad_names, self.backward_name, (*self.upstream_names, f"cache"))]
         return pastable.snippet(f"{self.name}{regime}: {sizes}, {self._magnitude()}", values, code,
                                 functions=(self.forward_name, self.backward_name), near=__file__)
 

@@ -43,8 +43,7 @@ class Call:
 
     def __repr__(self) -> str:
         values = dict(zip(ARG_NAMES[self.function], self.args))
-        keywords = "".join(f", {k}={pastable.source(v)}" for k, v in self.kwargs.items())
-        code = [f"{', '.join(OUTPUTS[self.function])} = {self.function}({', '.join(values)}{keywords})"]
+        code = [pastable.call(OUTPUTS[self.function], self.function, values, self.kwargs, taken=values)]
         return pastable.snippet(f"{self.function}: {pastable.shapes(values | self.kwargs)}", values, code,
                                 functions=(self.function,), near=__file__)
 
