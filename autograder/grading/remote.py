@@ -144,7 +144,7 @@ class RemoteSubmission:
         if isinstance(exc, WorkerTimeout):
             self._broken[name] = lambda fn: StudentTimeout(fn, timeout, earlier=True)
             limit_mb = getattr(getattr(self.worker, "limits", None), "memory_mb", None)
-            used = getattr(exc, "memory", None)
+            used = exc.memory
             if limit_mb and used and 2 * used >= limit_mb << 20:  # half the limit or more: not a plain loop
                 return StudentTimeout(name, timeout, memory_mb=(used >> 20, limit_mb))
             return StudentTimeout(name, timeout)
