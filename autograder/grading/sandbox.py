@@ -74,7 +74,12 @@ class WorkerDied(Exception):
 
 
 class WorkerTimeout(Exception):
-    """The worker did not answer within the time limit (it has been killed)."""
+    """The worker did not answer within the time limit (it has been killed).
+
+    ``memory``: the address space (bytes; what the memory limit caps) the worker's processes held
+    when it was stopped, or None when /proc could not tell."""
+
+    memory: int | None = None
 
 
 def _claim_uid() -> tuple[int, socket.socket]:
@@ -686,7 +691,11 @@ class Worker:
             if header.get("seq") != self._seq:
                 raise WorkerDied("it sent an answer that does not belong to the request (forged or out of turn)")
             return header, arrays
-        except (WorkerTimeout, WorkerDied):
+        except WorkerTimeout as exc:
+            exc.memory = memory_in_use(self._proc.pid) if self._proc is not None else None  # before it is gone
+            self.kill()
+            raise
+        except WorkerDied:
             self.kill()
             raise
 
@@ -704,6 +713,37 @@ class Worker:
         header["blobs"] = [len(b) for b in blobs]
         self.send_raw(header, blobs, timeout)
         return self.receive(timeout)
+
+
+def memory_in_use(pid: int) -> int | None:
+    """The largest address space (VmSize: what RLIMIT_AS limits) among process ``pid`` and its
+    descendants (under bwrap the worker is bwrap's grandchild), in bytes; None if /proc cannot tell."""
+    parents = {}
+    try:
+        entries = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:
+        return None
+    for name in entries:
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                parents[int(name)] = int(f.read().rsplit(b")", 1)[1].split()[1])  # the field after (comm) state
+        except (OSError, ValueError, IndexError):
+            continue
+    tree, todo = {pid}, [pid]
+    while todo:
+        parent = todo.pop()
+        for child, ppid in parents.items():
+            if ppid == parent and child not in tree:
+                tree.add(child)
+                todo.append(child)
+    sizes = []
+    for p in tree:
+        try:
+            with open(f"/proc/{p}/status", encoding="ascii", errors="replace") as f:
+                sizes += [int(line.split()[1]) << 10 for line in f if line.startswith("VmSize:")]
+        except (OSError, ValueError, IndexError):
+            continue
+    return max(sizes) if sizes else None
 
 
 def processes_of(uid: int, zombies: bool = False) -> list[int]:

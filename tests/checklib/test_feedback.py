@@ -107,3 +107,14 @@ def test_a_students_own_not_implemented_error_keeps_its_message_and_the_call_set
     template = NotImplementedYet("rnn_forward", template_message("rnn_forward"), {"activation": "relu"})
     assert str(template) == "rnn_forward is not implemented yet (it raises NotImplementedError)"
     assert own.kind == template.kind == "not implemented"
+
+
+def test_a_long_message_is_truncated_but_the_failing_input_is_shown_whole():
+    snippet = "# f: a case\nimport numpy as np\nx = np.array([\n" + "    [0.1, 0.2],\n" * 2000 + "])"
+    exc = CheckFailure("y" * (2 * MAX_FEEDBACK))
+    exc.add_note(f"Falsifying example: run(\n    case={snippet},\n)")
+    text = describe(exc, hidden=False)
+    assert text.startswith("y" * MAX_FEEDBACK + "\n... (feedback truncated)\nMinimal failing input (shrunk by "
+                           "Hypothesis); paste it into Python in your assignment folder to reproduce it:\n")
+    assert text.endswith("\n" + snippet)
+    assert describe(exc, hidden=True).count("\n") == 2  # the cut message and the hidden note: no input

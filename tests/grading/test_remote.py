@@ -1,9 +1,11 @@
 """The remote submission (autograder/grading/remote.py) against a real sandboxed worker on a tiny staged
 folder: calls and their errors, caches of the declared cache functions kept in the worker as
-handles, per-function time limits, and a function that timed out is not called again."""
+handles, per-function time limits, a function that timed out is not called again, and one stopped
+for time while holding much of the memory limit is reported as a memory problem, not a loop."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import textwrap
@@ -57,10 +59,15 @@ def todo():
 
 def hog():
     return np.ones(1 << 40)
+
+def hoard(seconds):
+    kept = np.empty(96 << 20)  # 768 MiB of address space (never touched), half the 1536 MiB limit
+    time.sleep(seconds)
+    return float(kept.size)
 '''
 
 FUNCTIONS = {name: "mod.py" for name in ("forward", "plain", "from_cache", "mutate", "nap", "nap_longer", "boom",
-                                          "todo", "not_defined", "hog")}
+                                          "todo", "not_defined", "hog", "hoard")}
 FUNCTIONS["elsewhere"] = "other.py"
 
 
@@ -148,3 +155,14 @@ def test_a_cache_from_a_killed_worker_is_not_used(submission):
         submission.call("nap", 5)  # the worker is killed, and the cache with it
     with pytest.raises(StudentCrash, match=r"while running from_cache \(its cache was lost"):
         submission.call("from_cache", cache)
+
+
+def test_a_call_stopped_for_time_while_holding_much_memory_is_reported_as_memory(submission):
+    with pytest.raises(StudentTimeout) as info:
+        submission.call("hoard", 10.0)
+    text = str(info.value)
+    found = re.fullmatch(r"hoard was stopped after 1 s; it was using (\d+) MiB of its 1536 MiB memory limit "
+                         r"\(a huge allocation, or a list that keeps growing\?\)", text)
+    assert found and 768 <= int(found.group(1)) < 1536, text
+    with pytest.raises(StudentTimeout, match=r"did not finish within 1 s \(infinite loop\?\)"):  # a loop holds little
+        submission.call("nap", 10.0)

@@ -26,7 +26,7 @@ from autograder.checklib.compare import CheckFailure, assert_array, assert_close
 from autograder.checklib.errors import StudentCodeError
 from autograder.checklib.numgrad import perturbations
 from autograder.checklib.tolerances import GRAD_ATOL, GRAD_RTOL, NUMGRAD_EPS, TRIVIAL_GRAD
-from strategies_forecasting import GATES, PARAM_NAMES, Call, Case, copied
+from strategies_forecasting import GATES, OUTPUTS, PARAM_NAMES, Call, Case, copied
 
 # ---------------------------------------------------------------- returned values, by name
 
@@ -57,20 +57,6 @@ def _number(value):
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         return float(value)
     return value
-
-
-#: Names of each Call function's outputs, in the order it returns them (one name: a single value).
-OUTPUTS = {
-    "mse_loss": ("loss", "dpred"),
-    "clip_grad_norm": ("clipped", "total_norm"),
-    "sgd_step": ("params",),
-    "adam_init": ("state",),
-    "adam_step": ("params", "state"),
-    "standardize": ("scaled", "mean", "std"),
-    "unstandardize": ("values",),
-    "forecast_recursive": ("yhat",),
-    "init_forecaster": ("params",),
-}
 
 
 def _state(function: str, name: str, value, keys) -> dict:

@@ -1,13 +1,15 @@
 """Hypothesis strategies for the ``forecasting`` assignment (layers.py, optim.py, forecast.py; SPEC 9).
 
 Two kinds of cases, both built by a *recipe*: a plain function of a few sizes and a seed that fills
-every array with numpy (``np.random.default_rng(seed)``). A case prints as its recipe, so a failing
-input can be rebuilt exactly::
+every array with numpy (``np.random.default_rng(seed)``), so a case can be rebuilt exactly::
 
     from strategies_forecasting import forecaster_case
     case = forecaster_case("lstm", N=2, W=3, F=1, H=2, M=1, seed=17)
     Y, cache = forecaster_forward(*case.args)
     grads = forecaster_backward(*case.upstream, cache)
+
+A case prints (in the feedback of a failed check) as Python to paste next to your files: its recipe
+and shapes in a comment, every argument in full, and the calls (``autograder.checklib.pastable``).
 
 - ``Case`` (a function with a backward pass): the positional arguments of one forward function
   (``affine_forward``, ``layer_norm_forward``, ``ln_rnn_forward``, ``forecaster_forward``,
@@ -40,10 +42,11 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from autograder.checklib import pastable
 from autograder.checklib.validation import check_int, check_positive_float, check_range
 
 __all__ = [
-    "Case", "Call", "CELLS", "GATES", "PARAM_NAMES", "LN_RNN_EPS",
+    "Case", "Call", "CELLS", "GATES", "PARAM_NAMES", "OUTPUTS", "LN_RNN_EPS",
     "affine_case", "layer_norm_case", "ln_rnn_case", "forecaster_case",
     "mse_call", "clip_call", "sgd_call", "adam_init_call", "adam_step_call", "standardize_call",
     "unstandardize_call", "forecast_recursive_call", "init_call",
@@ -70,23 +73,22 @@ CLIP_REGIMES = ("below", "above", "any")
 ADAM_STATES = ("fresh", "carried", "any")
 #: Cases draw one seed from this many; numpy fills every array from it.
 SEEDS = 1000
-#: An array with at most this many entries is printed in full in a case's description.
-SHOW_MAX = 24
+#: Names of each ``Call`` function's outputs, in the order it returns them (one name: a single value).
+OUTPUTS = {
+    "mse_loss": ("loss", "dpred"),
+    "clip_grad_norm": ("clipped", "total_norm"),
+    "sgd_step": ("params",),
+    "adam_init": ("state",),
+    "adam_step": ("params", "state"),
+    "standardize": ("scaled", "mean", "std"),
+    "unstandardize": ("values",),
+    "forecast_recursive": ("yhat",),
+    "init_forecaster": ("params",),
+}
 
 
 # ----------------------------------------------------------------------------------------------------
-# Showing values as Python source
-
-
-def show(value) -> str:
-    """``value`` as Python source (floats in their shortest exact form; large arrays summarised)."""
-    if isinstance(value, np.ndarray):
-        if value.size <= SHOW_MAX:
-            return f"np.array({value.tolist()!r})"
-        return f"<array of shape {value.shape}>"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {show(v)}" for k, v in value.items()) + "}"
-    return repr(value)
+# Values
 
 
 def copied(value):
@@ -165,10 +167,16 @@ class Case:
         printer.text(repr(self))
 
     def __repr__(self) -> str:
-        arrays = dict(zip(self.arg_names, self.args))
-        arrays.update(zip(self.upstream_names, self.upstream))
-        shown = ",\n  ".join(f"{name}={show(value)}" for name, value in arrays.items())
-        return f"{self.recipe}, that is\n  {shown}"
+        """The case as Python to paste next to the student's files (``pastable.snippet``): the recipe and
+        the shapes, every argument in full and exact, the forward and backward calls."""
+        values = dict(zip(self.arg_names, self.args))
+        values.update(zip(self.upstream_names, self.upstream))
+        grads = "grads" if self.grads_in_dict else ", ".join(self.grad_names)
+        # (text as f-strings: Hypothesis mixes plain string literals of this module into its draws)
+        code = [pastable.call((*self.output_names, f"cache"), self.forward_name, self.arg_names),
+                pastable.call((grads,), self.backward_name, (*self.upstream_names, f"cache"))]
+        return pastable.snippet(f"{self.recipe}: {pastable.shapes(values)}", values, code,
+                                functions=(self.forward_name, self.backward_name), near=__file__)
 
 
 @dataclasses.dataclass(frozen=True, eq=False, repr=False)
@@ -191,8 +199,13 @@ class Call:
         printer.text(repr(self))
 
     def __repr__(self) -> str:
-        parts = [show(a) for a in self.args] + [f"{k}={show(v)}" for k, v in self.kwargs.items()]
-        return f"{self.recipe}, that is\n  {self.function}({', '.join(parts)})"
+        """The call as Python to paste next to the student's files (``pastable.snippet``): the recipe and
+        the shapes, every positional argument in full and exact, the call with its keyword arguments."""
+        values = dict(zip(self.arg_names, self.args))
+        outputs = OUTPUTS.get(self.function, (f"result",))
+        code = [pastable.call(outputs, self.function, values, self.kwargs, taken=values)]
+        return pastable.snippet(f"{self.recipe}: {pastable.shapes(self.named_args)}", values, code,
+                                functions=(self.function,), near=__file__)
 
 
 def _recipe(name: str, *args, **kwargs) -> str:

@@ -57,6 +57,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from autograder.checklib import pastable
 from autograder.checklib.validation import check_range
 
 __all__ = [
@@ -88,8 +89,6 @@ PREACT_LIMIT = 50.0
 PREACT_CAP = 45.0
 #: ``scale="large"``: the case's pre-activation bound is drawn from this range.
 LARGE_PREACT = (20.0, 40.0)
-#: Arrays with at most this many entries are printed in full by ``RecurrentCase.__repr__``.
-REPR_MAX_SIZE = 24
 
 _ALPHA_MAX = 0.9  # default largest leak
 
@@ -227,28 +226,23 @@ class RecurrentCase:
         return preactivation_bound(self)
 
     def _magnitude(self) -> str:
-        return f"|a|<={self.preactivation_bound:.3g}"
+        return f"|pre-activations| <= {self.preactivation_bound:.3g}"
 
     def _repr_pretty_(self, printer, cycle) -> None:  # Hypothesis' failing-example printer uses this
         printer.text(repr(self))
 
     def __repr__(self) -> str:
+        """The case as Python to paste next to the student's files (``pastable.snippet``): a comment
+        with the sizes and regime, every array in full and exact, the forward and backward calls."""
         sizes = f"N={self.N}" + ("" if self.step else f", T={self.T}") + f", D={self.D}, H={self.H}"
-        if self.model == "rnn":
-            sizes += f", activation={self.activation!r}, alpha={self.alpha!r}"
-        arrays = dict(zip(self.arg_names, self.args))
-        arrays.update(zip(self.upstream_names, self.upstream))
-        shown = ",\n  ".join(f"{name}={_show(a)}" for name, a in arrays.items())
-        return (f"RecurrentCase({self.name}: {sizes}, {self._magnitude()},\n"
-                f"  {shown})")
-
-
-def _show(a: np.ndarray) -> str:
-    if a.size <= REPR_MAX_SIZE:
-        text = np.array2string(a, separator=", ", max_line_width=100,
-                               formatter={"float_kind": lambda v: repr(float(v))})
-        return "np.array(" + text.replace("\n", "\n  ") + ")"
-    return f"<array of shape {a.shape}, max |entry| {np.max(np.abs(a)):.3g}>"
+        regime = f", {self.activation}, alpha={self.alpha!r}" if self.model == "rnn" else ""
+        values = dict(zip(self.arg_names, self.args))
+        values.update(zip(self.upstream_names, self.upstream))
+        # (text as f-strings: Hypothesis mixes plain string literals of this module into its draws)
+        code = [pastable.call((*self.output_names, f"cache"), self.forward_name, self.arg_names, self.kwargs),
+                pastable.call(self.grad_names, self.backward_name, (*self.upstream_names, f"cache"))]
+        return pastable.snippet(f"{self.name}{regime}: {sizes}, {self._magnitude()}", values, code,
+                                functions=(self.forward_name, self.backward_name), near=__file__)
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 """What the sequences checks (public and hidden) share: each function's outputs by name, calls that
-read as pasteable Python in feedback, the Hypothesis calls of every function and SPEC's shapes."""
+read as Python to paste in feedback, the Hypothesis calls of every function and SPEC's shapes."""
 
 from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
 
+from autograder.checklib import pastable
 import strategies_sequences as seq
 from examples_sequences import unpack
 
@@ -24,30 +25,27 @@ OUTPUTS = {
 # ---------------------------------------------------------------- calls that read well in feedback
 
 
-def _show(value) -> str:
-    """An argument as Python source that rebuilds it exactly (floats in their shortest exact form)."""
-    if isinstance(value, np.ndarray):
-        if value.size > 8 and not value.any():
-            return f"np.zeros({value.shape}{', dtype=np.int64' if value.dtype.kind in 'iu' else ''})"
-        return f"np.array({value.tolist()!r}{', dtype=np.int64' if value.dtype.kind in 'iu' else ''})"
-    return repr(value)
-
-
 def copied(value):
     return value.copy() if isinstance(value, np.ndarray) else value
 
 
 class Call:
-    """One call of a student function. Shown in feedback as the call itself, ready to paste."""
+    """One call of a student function. Shown in feedback as Python to paste next to your files: the
+    arguments' shapes in a comment, every argument in full and exact, and the call itself."""
 
     def __init__(self, function: str, args: tuple, kwargs: dict | None = None):
         self.function = function
         self.args = tuple(args)
         self.kwargs = dict(kwargs or {})
 
+    def _repr_pretty_(self, printer, cycle) -> None:  # Hypothesis' failing-example printer uses this
+        printer.text(repr(self))
+
     def __repr__(self) -> str:
-        parts = [_show(a) for a in self.args] + [f"{k}={_show(v)}" for k, v in self.kwargs.items()]
-        return f"{self.function}({', '.join(parts)})"
+        values = dict(zip(ARG_NAMES[self.function], self.args))
+        code = [pastable.call(OUTPUTS[self.function], self.function, values, self.kwargs, taken=values)]
+        return pastable.snippet(f"{self.function}: {pastable.shapes(values | self.kwargs)}", values, code,
+                                functions=(self.function,), near=__file__)
 
     def outputs(self, impl) -> dict:
         """The outputs of ``impl``'s function on (copies of) the arguments, by name."""

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from autograder.checklib.compare import CheckFailure, assert_array, assert_close, assert_unchanged, describe_type
 from autograder.checklib.errors import StudentException
+from autograder.checklib import pastable
 from autograder.checklib.examples import assert_example, require_examples
 from autograder.checklib.registry import check
 from autograder.checklib.settings import for_all
@@ -136,9 +137,10 @@ def test_invalid_arguments_raise_value_error(student, expected, function, error)
             if exc.type_name == "ValueError":
                 continue
             raise CheckFailure(f"{function}: {what} should raise ValueError (SPEC 3), but your code raised "
-                               f"{exc.type_name}.\n  call: {call!r}\n{exc.message}") from None
+                               f"{exc.type_name}.\n{exc.message}\nThe call (paste it into Python to reproduce it):\n"
+                               f"{call!r}") from None
         raise CheckFailure(f"{function}: {what} should raise ValueError (SPEC 3), but the call returned "
-                           f"normally.\n  call: {call!r}")
+                           f"normally.\nThe call (paste it into Python to reproduce it):\n{call!r}")
 
 
 # ---------------------------------------------------------------- arma.py: how the functions fit together
@@ -157,14 +159,24 @@ def test_undifference_inverts_difference(student, expected):
     """undifference(np.diff(y, n=d), y[:d]) gives y back"""
     require_examples(student, expected, examples_for("undifference"))
 
-    def body(params):
-        y, d = params
+    def body(case):
+        y, d = case.args
         dy = np.diff(np.asarray(y, dtype=np.float64), n=d)  # numpy's, so only undifference is judged
         rebuilt = Call("undifference", (dy, y[:d].copy())).outputs(student)["y"]
         _explained(lambda: assert_close("undifference", "y", rebuilt, y),
                    "expected: the y that np.diff(y, n=d) started from")
 
-    for_all(seq.difference_params(), body)
+    for_all(seq.difference_params().map(lambda a: _Differenced("undifference", a)), body)
+
+
+class _Differenced(Call):
+    """(y, d) of the undifference check, shown in feedback as the check's own call."""
+
+    def __repr__(self) -> str:
+        y, d = self.args
+        return pastable.snippet(f"undifference: y {y.shape}, d={d!r}", {"y": y, "d": d},
+                                ["y_back = undifference(np.diff(y, n=d), y[:d])  # should equal y"],
+                                functions=("undifference",), near=__file__)
 
 
 @check("arma_predict", points=0.5)
