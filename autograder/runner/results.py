@@ -34,12 +34,17 @@ class CheckResult:
     output: str = "not run: grading stopped before this check"
     status: str = "failed"
     kind: str = "not run"  # failure kind for reports ("wrong value", "timeout", ...); "" when passed
+    #: what the diagnosis of a failure found ({"output", "blocks", "steps", "hint"}: checklib/diagnosis.py),
+    #: emitted as the entry's ``extra_data`` when not empty
+    diagnosis: dict = field(default_factory=dict)
 
     def passed(self) -> None:
         self.score, self.status, self.output, self.kind = self.max_score, "passed", "passed", ""
+        self.diagnosis = {}
 
-    def failed(self, output: str, kind: str) -> None:
+    def failed(self, output: str, kind: str, diagnosis: dict | None = None) -> None:
         self.score, self.status, self.output, self.kind = 0.0, "failed", output, kind
+        self.diagnosis = dict(diagnosis or {})
 
 
 @dataclass
@@ -78,6 +83,9 @@ class Results:
         for t in self.tests:
             entry = asdict(t)
             entry.pop("kind")
+            diagnosis = entry.pop("diagnosis")
+            if diagnosis:
+                entry["extra_data"] = diagnosis
             entry["score"] = round(entry["score"], 4)
             tests.append(entry)
         return {

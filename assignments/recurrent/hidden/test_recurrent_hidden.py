@@ -10,6 +10,7 @@ import pytest
 from autograder.checklib.registry import check
 from autograder.checklib.settings import for_all
 import checks_recurrent as rc
+import variants_recurrent as vr
 from strategies_recurrent_hidden import (
     gru_cases, gru_step_cases, lstm_cases, lstm_step_cases, rnn_cases, rnn_step_cases,
 )
@@ -49,12 +50,12 @@ BACKWARD_OUTPUTS = [(f, o) for f, (_, outs) in MIXED.items() for o in outs]
 @pytest.mark.parametrize("function,regime", list(REGIMES), ids=[f"{f}-{r}" for f, r in REGIMES])
 def test_forward_matches_reference(student, reference, function, regime):
     """outputs match the reference ({regime})"""
-    for_all(REGIMES[function, regime], lambda case: rc.forward_matches(student, reference, case), shrink=False)
+    for_all(REGIMES[function, regime], lambda case: vr.explained(rc.forward_matches, student, reference, case), shrink=False)
 
 
 @check("{function}", points=1, hidden=True)
 @pytest.mark.parametrize("function,output", BACKWARD_OUTPUTS, ids=[f"{f}-{o}" for f, o in BACKWARD_OUTPUTS])
 def test_backward_matches_reference(student, reference, function, output):
     """{output} matches the reference"""
-    for_all(MIXED[function][0], lambda case: rc.backward_output_matches(student, reference, case, output),
+    for_all(MIXED[function][0], lambda case: vr.explained(rc.backward_output_matches, student, reference, case, output),
             shrink=False)
