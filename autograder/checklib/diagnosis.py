@@ -55,6 +55,29 @@ def matches(got, value, rtol: float = VALUE_RTOL, atol: float = VALUE_ATOL) -> b
     return not np.any(wrong_entries(got.astype(np.float64), value.astype(np.float64), rtol, atol))
 
 
+def distinct_match(got, value, expected) -> bool:
+    """``got`` matches ``value`` (a variant's output) and tells it from ``expected``: got is at least
+    1 / sqrt(VALUE_RTOL) (~3000) times closer to value than value is to expected, so a match that only
+    the absolute tolerance makes (tiny values on a saturated input) is no match."""
+    if not matches(got, value):
+        return False
+    if not isinstance(expected, np.ndarray) or expected.shape != value.shape:
+        return True  # got has expected's wrong shape, and so has value: the shape alone tells them apart
+    gap = np.max(np.abs(value - expected), initial=0.0)
+    return bool(np.max(np.abs(got - value), initial=0.0) <= np.sqrt(VALUE_RTOL) * gap)
+
+
+def same_as(got, inputs: dict) -> str | None:
+    """What a wrong ``got`` trivially is: "zeros" when every entry is 0, else the name of an input
+    (name -> array) it equals; None when neither. Such an output matches many variants by coincidence,
+    so it gets this note instead of a hint."""
+    if type(got) is not np.ndarray or got.dtype.kind not in "biuf":
+        return None
+    if got.size and not np.any(got):
+        return "zeros"
+    return next((name for name, value in inputs.items() if matches(got, value)), None)
+
+
 def _columns(k: int) -> str:
     return f"{k}H:{k + 1}H".replace("0H:", "0:").replace(":1H", ":H").replace("1H:", "H:")
 
@@ -69,23 +92,28 @@ def wrong_blocks(wrong: np.ndarray, blocks: tuple[str, ...]) -> list[int]:
     return [k for k in range(len(blocks)) if np.any(wrong[..., k * width:(k + 1) * width])]
 
 
-def locate(wrong: np.ndarray, layout: Layout) -> tuple[dict, list[str]]:
+def locate(wrong: np.ndarray, layout: Layout, expected: np.ndarray | None = None) -> tuple[dict, list[str]]:
     """Where the wrong entries (mask ``wrong``) are, by ``layout``: ({"blocks": [names], "steps": [t]},
-    lines of feedback). Blocks and steps are given only when they tell something (some right, some wrong)."""
+    lines of feedback). Blocks and steps are given only when they tell something (some right, some wrong);
+    a right block whose ``expected`` entries are all zero is not called right (it tells nothing)."""
     data: dict = {}
     lines: list[str] = []
     if layout.blocks and wrong.ndim and wrong.shape[-1] % len(layout.blocks) == 0 and np.any(wrong):
         bad = wrong_blocks(wrong, layout.blocks)
         good = [k for k in range(len(layout.blocks)) if k not in bad]
         data["blocks"] = [layout.blocks[k] for k in bad]
-        if good:
+        if expected is not None and expected.shape == wrong.shape:
+            zero = wrong_blocks(expected != 0, layout.blocks)  # blocks with a nonzero expected entry
+            good = [k for k in good if k in zero]
+        if len(bad) == len(layout.blocks):
+            lines.append(f"Where: every gate block ({', '.join(layout.blocks)}) holds wrong entries.")
+        else:
+            right = (f"{_names([layout.blocks[k] for k in good])} {'are' if len(good) > 1 else 'is'} right" if good
+                     else "the others are zero here")
             lines.append(
                 f"Where: the wrong entries are all in the {_names([layout.blocks[k] for k in bad])} "
                 f"block{'s' if len(bad) > 1 else ''} (columns {_names([_columns(k) for k in bad])}, in the gate "
-                f"order {', '.join(layout.blocks)}); {_names([layout.blocks[k] for k in good])} "
-                f"{'are' if len(good) > 1 else 'is'} right.")
-        else:
-            lines.append(f"Where: every gate block ({', '.join(layout.blocks)}) holds wrong entries.")
+                f"order {', '.join(layout.blocks)}); {right}.")
     if layout.time_axis is not None and wrong.ndim > layout.time_axis and wrong.shape[layout.time_axis] > 1:
         T = wrong.shape[layout.time_axis]
         axes = tuple(a for a in range(wrong.ndim) if a != layout.time_axis)
@@ -129,10 +157,10 @@ def hint_lines(output: str, says: list[str]) -> list[str]:
             f"{')' * (len(says) - 1)}. This is a hint, not a verdict: look at that part of your code first."]
 
 
-def explain(failure, layout: Layout | None, hints: list[tuple[str, str]] = ()) -> None:
-    """Add to ``failure`` (a ``CheckFailure`` with ``compared``) where its output is wrong (``layout``)
-    and the misconceptions it matches (``hints``: (id, what the reference did), best first): lines
-    appended to its message and ``failure.diagnosis``."""
+def explain(failure, layout: Layout | None, hints: list[tuple[str, str]] = (), same: str | None = None) -> None:
+    """Add to ``failure`` (a ``CheckFailure`` with ``compared``) where its output is wrong (``layout``),
+    what it trivially is (``same``: from ``same_as``) and the misconceptions it matches (``hints``: (id,
+    what the reference did), best first): lines appended to its message and ``failure.diagnosis``."""
     compared = getattr(failure, "compared", None)
     if compared is None:
         return
@@ -140,7 +168,11 @@ def explain(failure, layout: Layout | None, hints: list[tuple[str, str]] = ()) -
     data: dict = {}
     lines: list[str] = []
     if layout is not None and expected is not None and getattr(got, "shape", None) == expected.shape:
-        data, lines = locate(wrong_entries(got, expected), layout)
+        data, lines = locate(wrong_entries(got, expected), layout, expected)
+    if same:
+        data["same_as"] = same
+        lines.append(f"Note: your {output} is all zeros." if same == "zeros" else
+                     f"Note: your {output} equals the argument {same}, passed back unchanged.")
     if hints:
         data["hint"] = hints[0][0]
         if len(hints) > 1:

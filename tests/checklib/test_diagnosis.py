@@ -9,8 +9,9 @@ time steps: ``autograder/checklib/diagnosis.py``) and which known misconception 
   hands it what it compared (and nothing on a pass).
 - Every variant of the catalogue still applies to the reference and differs from it somewhere.
 - The reference against its mutated copies (the mutation suite's bug folders, imported here): each
-  failing hidden comparison of a bug that has a variant names that variant first; a correct
-  alternative fails nothing, so it is never given a hint.
+  failing hidden comparison of a bug that has a variant names that variant first (or notes an output
+  that is all zeros or an input unchanged); a correct alternative fails nothing, so it is never given
+  a hint; the stubs get notes, never hints. A match that only the absolute tolerance makes is none.
 - results.json: a failed entry carries its diagnosis as ``extra_data``, a passed one none.
 """
 
@@ -24,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 
 from autograder import manifest as manifests
 from autograder.checklib.compare import CheckFailure, assert_close
-from autograder.checklib.diagnosis import Layout, explain, locate, matches
+from autograder.checklib.diagnosis import Layout, distinct_match, explain, locate, matches, same_as
 from autograder.checklib.local import LocalSubmission
 from autograder.runner.results import CheckResult, Results
 
@@ -249,8 +250,11 @@ ALTERNATIVES = sorted(p.name for p in MANIFEST.submissions.iterdir() if p.name.s
 def test_a_mutated_reference_is_hinted_at_its_own_bug(bug):
     failures = _diagnosed_failures(bug)
     assert failures, f"{bug}: no hidden comparison fails on these cases"
-    wrong = [(name, d) for name, d in failures if d.get("hint") != bug]
+    wrong = [(name, d) for name, d in failures if d.get("hint") != bug and "same_as" not in d]
     assert not wrong, f"{bug}: comparisons without the right hint first: {wrong}"
+    # an output that is all zeros or an input unchanged gets a note instead (the vanilla RNN of
+    # rnn-leak-on-wrong-term returns prev_h; rnn-dh0-not-returned's only wrong output is a zero dh0)
+    assert any(d.get("hint") == bug for _, d in failures) or all("same_as" in d for _, d in failures)
 
 
 @pytest.mark.parametrize("alternative", ALTERNATIVES)
@@ -279,3 +283,41 @@ def test_a_failed_entry_carries_its_diagnosis_as_extra_data_and_a_passed_one_non
     assert tests[0]["extra_data"] == diagnosis
     assert "extra_data" not in tests[1] and "extra_data" not in tests[2]
     assert all("diagnosis" not in t for t in tests)
+
+
+def test_a_right_block_that_is_zero_in_the_expected_value_is_not_called_right():
+    expected = np.ones((1, 8))
+    expected[:, 2:4] = 0.0  # the f block of an LSTM's dWx at T = 1 (c0 = 0)
+    wrong = np.ones((1, 8), dtype=bool)
+    wrong[:, 2:4] = False
+    data, lines = locate(wrong, LSTM, expected)
+    assert data == {"blocks": ["i", "g", "o"]} and lines[0].endswith("; the others are zero here.")
+    expected[:, 3] = 1.0
+    assert locate(wrong, LSTM, expected)[1][0].endswith("; f is right.")
+
+
+def test_a_match_only_the_absolute_tolerance_makes_is_no_match():
+    expected = np.array([2.17e-7])  # a saturated output gate: every value tiny
+    value = np.array([2.8252e-7])
+    got = np.array([2.8244e-7])     # within atol of value, but hardly closer to it than to expected
+    assert matches(got, value) and not distinct_match(got, value, expected)
+    assert distinct_match(value * (1 + 1e-14), value, expected)
+    assert distinct_match(np.ones((2, 3)), np.ones((2, 3)), np.ones(3))  # a shape of its own tells it apart
+
+
+def test_an_output_that_is_all_zeros_or_an_input_is_noted_and_gets_no_hint():
+    prev_h = np.array([[0.5, -0.25]])
+    assert same_as(np.zeros((1, 2)), {"prev_h": prev_h}) == "zeros"
+    assert same_as(prev_h.copy(), {"x": np.ones((1, 3)), "prev_h": prev_h}) == "prev_h"
+    assert same_as(prev_h + 1.0, {"prev_h": prev_h}) is None
+    expected = np.ones((1, 2))
+    failure = _failure(prev_h.copy(), expected, "rnn_step_forward", "next_h")
+    explain(failure, Layout(), [], "prev_h")
+    assert failure.diagnosis == {"output": "next_h", "same_as": "prev_h"}
+    assert failure.args[0].endswith("  Note: your next_h equals the argument prev_h, passed back unchanged.")
+
+
+def test_the_stubs_get_notes_not_hints():
+    for stub in ("stub-zeros", "echo-inputs"):
+        failures = _diagnosed_failures(stub)
+        assert failures and not [d for _, d in failures if "hint" in d], stub

@@ -23,7 +23,7 @@ import numpy as np
 
 import checks_recurrent as rc
 from autograder.checklib.compare import CheckFailure
-from autograder.checklib.diagnosis import Layout, explain, matches
+from autograder.checklib.diagnosis import Layout, distinct_match, explain, same_as
 from autograder.paths import SOLUTIONS
 from strategies_recurrent import GATES
 
@@ -172,8 +172,20 @@ def layout(case, function: str, output: str) -> Layout:
     return Layout(blocks, time_axis, backward=function == case.backward_name)
 
 
-def hints(case, function: str, output: str, got) -> list[tuple[str, str]]:
-    """(id, what the reference does) of every variant of the case's file that gives ``got`` on ``case``."""
+def inputs(case) -> dict:
+    """What an output that computes nothing may echo: every argument of the case's functions, h0 at
+    every time step, and the upstream gradient of the first and the last step."""
+    found = dict(zip(case.arg_names, case.args))
+    found.update(zip(case.upstream_names, case.upstream))
+    if not case.step:
+        found["h0 (at every time step)"] = np.repeat(case.h0[:, None, :], case.T, axis=1)
+        found["dh[:, 0]"], found["dh[:, -1]"] = case.dh[:, 0], case.dh[:, -1]
+    return found
+
+
+def hints(case, function: str, output: str, got, expected) -> list[tuple[str, str]]:
+    """(id, what the reference does) of every variant of the case's file that gives ``got`` on ``case``
+    (and tells it from ``expected``, the reference's output)."""
     found = []
     for variant in CATALOGUE:
         if variant.file != f"{case.model}.py":
@@ -186,7 +198,7 @@ def hints(case, function: str, output: str, got) -> list[tuple[str, str]]:
                 value = output_of(impl, case, function, output)
         except Exception:  # a variant that cannot run on this case matches nothing
             continue
-        if matches(got, value):
+        if distinct_match(got, value, expected):
             found.append((variant.id, variant.says))
     return found
 
@@ -195,10 +207,12 @@ def explain_failure(failure: CheckFailure, case) -> None:
     """Add the diagnosis of ``failure`` (a comparison of one output of ``case``'s functions) to it."""
     if failure.compared is None or failure.diagnosis:
         return
-    function, output, got, _ = failure.compared
+    function, output, got, expected = failure.compared
     if function not in (case.forward_name, case.backward_name):
         return
-    explain(failure, layout(case, function, output), hints(case, function, output, got))
+    same = same_as(got, inputs(case))
+    found = [] if same else hints(case, function, output, got, expected)
+    explain(failure, layout(case, function, output), found, same)
 
 
 def explained(check, student, reference, case, *args) -> None:
