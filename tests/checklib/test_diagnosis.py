@@ -321,3 +321,17 @@ def test_the_stubs_get_notes_not_hints():
     for stub in ("stub-zeros", "echo-inputs"):
         failures = _diagnosed_failures(stub)
         assert failures and not [d for _, d in failures if "hint" in d], stub
+
+
+def test_the_public_gradient_check_says_which_gate_block_disagrees_with_the_forward():
+    """Public checks locate too (no reference needed): lstm-g-derivative-missing's dWx disagrees with
+    the numerical gradient of its own forward in the g block only."""
+    student = LocalSubmission(MANIFEST.submissions / "lstm-g-derivative-missing", MANIFEST.functions,
+                              prefix="_diagnosis_public_")
+    case = cases("lstm", True)[0]
+    with pytest.raises(CheckFailure) as info:
+        rc.gradient_consistent(student, case, "dWx")
+    assert info.value.diagnosis == {"output": "dWx", "blocks": ["g"]}
+    assert "Where: the wrong entries are all in the g block (columns 2H:3H" in info.value.args[0]
+    assert rc.gradient_consistent.__name__ == "gradient_consistent"
+    rc.gradient_consistent(REFERENCE, case, "dWx")  # a pass: nothing raised

@@ -23,13 +23,9 @@ import numpy as np
 
 import checks_recurrent as rc
 from autograder.checklib.compare import CheckFailure
-from autograder.checklib.diagnosis import Layout, distinct_match, explain, same_as
+from autograder.checklib.diagnosis import distinct_match, explain, same_as
 from autograder.paths import SOLUTIONS
 from strategies_recurrent import GATES
-
-#: Gate blocks of the last axis of dWx, dWh and db, in SPEC's order (sections 6 and 7).
-GATE_NAMES = {"lstm": ("i", "f", "g", "o"), "gru": ("z", "r", "g")}
-
 
 @dataclass(frozen=True)
 class Variant:
@@ -164,14 +160,6 @@ def output_of(impl, case, function: str, output: str):
     return rc.backward(impl, case, cache)[output]
 
 
-def layout(case, function: str, output: str) -> Layout:
-    """How ``output`` of ``function`` reads: gate blocks on the last axis of dWx, dWh and db; time steps
-    on axis 1 of a sequence's h and dx."""
-    blocks = GATE_NAMES.get(case.model, ()) if output in ("dWx", "dWh", "db") else ()
-    time_axis = 1 if not case.step and output in ("h", "dx") else None
-    return Layout(blocks, time_axis, backward=function == case.backward_name)
-
-
 def inputs(case) -> dict:
     """What an output that computes nothing may echo: every argument of the case's functions, h0 at
     every time step, and the upstream gradient of the first and the last step."""
@@ -212,7 +200,7 @@ def explain_failure(failure: CheckFailure, case) -> None:
         return
     same = same_as(got, inputs(case))
     found = [] if same else hints(case, function, output, got, expected)
-    explain(failure, layout(case, function, output), found, same)
+    explain(failure, rc.layout(case, function, output), found, same)
 
 
 def explained(check, student, reference, case, *args) -> None:
@@ -225,4 +213,4 @@ def explained(check, student, reference, case, *args) -> None:
         raise
 
 
-assert all(GATES[model] == len(names) for model, names in GATE_NAMES.items())
+assert all(GATES[model] == len(names) for model, names in rc.GATE_NAMES.items())
