@@ -172,7 +172,7 @@ def explain(failure, layout: Layout | None, hints: list[tuple[str, str]] = (), s
     if same:
         data["same_as"] = same
         lines.append(f"Note: your {output} is all zeros." if same == "zeros" else
-                     f"Note: your {output} equals the argument {same}, passed back unchanged.")
+                     f"Note: your {output} equals {same} (an input passed back unchanged).")
     if hints:
         data["hint"] = hints[0][0]
         if len(hints) > 1:

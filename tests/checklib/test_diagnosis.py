@@ -314,7 +314,7 @@ def test_an_output_that_is_all_zeros_or_an_input_is_noted_and_gets_no_hint():
     failure = _failure(prev_h.copy(), expected, "rnn_step_forward", "next_h")
     explain(failure, Layout(), [], "prev_h")
     assert failure.diagnosis == {"output": "next_h", "same_as": "prev_h"}
-    assert failure.args[0].endswith("  Note: your next_h equals the argument prev_h, passed back unchanged.")
+    assert failure.args[0].endswith("  Note: your next_h equals prev_h (an input passed back unchanged).")
 
 
 def test_the_stubs_get_notes_not_hints():

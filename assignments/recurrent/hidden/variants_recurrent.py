@@ -166,7 +166,7 @@ def inputs(case) -> dict:
     found = dict(zip(case.arg_names, case.args))
     found.update(zip(case.upstream_names, case.upstream))
     if not case.step:
-        found["h0 (at every time step)"] = np.repeat(case.h0[:, None, :], case.T, axis=1)
+        found["h0 at every time step"] = np.repeat(case.h0[:, None, :], case.T, axis=1)
         found["dh[:, 0]"], found["dh[:, -1]"] = case.dh[:, 0], case.dh[:, -1]
     return found
 
