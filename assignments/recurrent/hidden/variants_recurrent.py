@@ -11,28 +11,20 @@ one bug of the mutation suite (``submissions/<id>/``, same id), the others are m
 suite does not hold (CS231n's gate order, z and r read from each other's blocks, db averaged, the LSTM
 without BPTT). A patch that no longer applies to the reference (the reference was edited) drops its
 variant; ``tests/checklib/test_diagnosis.py`` fails then, naming it. The variants are built on first
-use, from source, as modules of their own (never in ``sys.modules``), and kept for the process.
+use (``autograder/grading/variants.py``).
 """
 
 from __future__ import annotations
-
-import types
-from dataclasses import dataclass
 
 import numpy as np
 
 import checks_recurrent as rc
 from autograder.checklib.compare import CheckFailure
 from autograder.checklib.diagnosis import distinct_match, explain, same_as
+from autograder.grading import variants
+from autograder.grading.variants import Variant
 from autograder.paths import SOLUTIONS
 from strategies_recurrent import GATES
-
-@dataclass(frozen=True)
-class Variant:
-    id: str
-    file: str
-    says: str  # completes "the reference gives ... when <says>"
-    patches: tuple[tuple[str, str], ...]
 
 
 def _v(id: str, says: str, *patches: tuple[str, str]) -> Variant:
@@ -116,40 +108,10 @@ CATALOGUE = (
 )
 
 
-class _Module:
-    """A variant module with the ``call`` of a submission, for ``checks_recurrent.forward``/``backward``."""
-
-    def __init__(self, module: types.ModuleType):
-        self.module = module
-
-    def call(self, name: str, *args, **kwargs):
-        return getattr(self.module, name)(*args, **kwargs)
-
-
-_BUILT: dict[str, _Module | None] = {}
-
-
-def patched_source(variant: Variant) -> str | None:
-    """The reference's source with the variant's patches, or None when a patch does not apply exactly once."""
-    source = (SOLUTIONS / "recurrent" / variant.file).read_text(encoding="utf-8")
-    for old, new in variant.patches:
-        if source.count(old) != 1:
-            return None
-        source = source.replace(old, new)
-    return source
-
-
-def build(variant: Variant) -> _Module | None:
-    """The variant as a module (built once per process), or None when its patches no longer apply."""
-    if variant.id not in _BUILT:
-        source = patched_source(variant)
-        module = None
-        if source is not None:
-            module = types.ModuleType(f"_variant_{variant.id.replace('-', '_')}")
-            exec(compile(source, f"<variant {variant.id}>", "exec"), module.__dict__)
-            module = _Module(module)
-        _BUILT[variant.id] = module
-    return _BUILT[variant.id]
+def build(variant: Variant):
+    """The variant as a module with ``call`` (built once per process), or None when its patches no
+    longer apply to the reference."""
+    return variants.build(variant, SOLUTIONS / "recurrent")
 
 
 def output_of(impl, case, function: str, output: str):
