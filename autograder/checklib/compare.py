@@ -76,7 +76,9 @@ def assert_close(
         if not np.isfinite(expected):
             raise CheckFailure(_not_finite(function, name, what, expected))
         if not np.isfinite(got_f) or abs(got_f - expected) > atol + rtol * abs(expected):
-            raise CheckFailure(f"{function}: '{name}' is wrong: got {got_f!r}, {what} {expected!r}")
+            failure = CheckFailure(f"{function}: '{name}' is wrong: got {got_f!r}, {what} {expected!r}")
+            failure.compared = (function, name, np.asarray(got_f), np.asarray(expected))
+            raise failure
         return
     expected = np.asarray(expected)
     got = assert_array(function, name, got, expected.shape, dtype)
