@@ -171,8 +171,8 @@ def explain(failure, layout: Layout | None, hints: list[tuple[str, str]] = (), s
         data, lines = locate(wrong_entries(got, expected), layout, expected)
     if same:
         data["same_as"] = same
-        lines.append(f"Note: your {output} is all zeros." if same == "zeros" else
-                     f"Note: your {output} equals {same} (an input passed back unchanged).")
+        zeros = f"Note: your {output} is all zeros." if got.size > 1 else f"Note: your {output} is 0."
+        lines.append(zeros if same == "zeros" else f"Note: your {output} equals {same} (an input passed back unchanged).")
     if hints:
         data["hint"] = hints[0][0]
         if len(hints) > 1:

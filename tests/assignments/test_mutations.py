@@ -204,11 +204,12 @@ def test_submission_gets_what_it_should(gradings, expectation):
 #: to their hidden checks, with a ``CATALOGUE`` of variants named after the bug folders they mirror.
 HINTED = [m.name for m in manifests.load_all() if m.hidden_checks
           and (m.hidden_checks[0].parent / f"variants_{m.name}.py").is_file()]
-#: Measured (recurrent, the grading profile): 207 of the 217 failing hidden value checks of the 27 bugs
-#: with a variant are hinted at that very bug (0.954); the other 10 get a note instead of a hint (their
-#: output is all zeros or an input unchanged: rnn-leak-on-wrong-term's vanilla RNN returns prev_h);
-#: no false hint. The threshold leaves room for a case on which two variants coincide.
-MIN_HINT_RATE = 0.9
+#: Least share of the failing hidden value checks of bugs with a variant whose hint names that very bug.
+#: Measured with the grading profile: recurrent 207 of 217 (0.954), sequences 29 of 32 (0.906); every
+#: other one gets a note instead of a hint (its output is all zeros or an input unchanged:
+#: rnn-leak-on-wrong-term's vanilla RNN returns prev_h, fit-ar-without-intercept's c is 0, and c is
+#: compared first); no false hint. The margin leaves room for a case on which two variants coincide.
+MIN_HINT_RATE = {"recurrent": 0.9, "sequences": 0.85}
 MAX_FALSE_HINTS = 0
 
 
@@ -259,4 +260,4 @@ def test_hints_name_the_cause(gradings, hinted, tmp_path_factory):
     print("\n" + report)
     assert not problems, "\n".join(problems)
     assert len(false_hints) <= MAX_FALSE_HINTS, report
-    assert rate >= MIN_HINT_RATE, report
+    assert rate >= MIN_HINT_RATE.get(hinted, MIN_HINT_RATE["recurrent"]), report
