@@ -79,3 +79,24 @@ def test_a_correct_alternative_fails_nothing(name):
 def test_the_stub_gets_no_hint():
     failures = diagnosed_failures("stub-zeros")
     assert failures and not [d for _, d in failures if "hint" in d]
+
+
+def test_the_runner_puts_the_hint_into_results_json():
+    """End to end in this process: the hidden checks through the runner, a failed entry's extra_data."""
+    from hypothesis import settings as hypothesis_settings
+
+    from autograder.grading.grade import reference_submission
+    from autograder.runner.collector import run_checks
+    from autograder.runner.results import Results
+
+    results = Results(MANIFEST.name)
+    student = LocalSubmission(MANIFEST.submissions / "ar-lags-reversed", MANIFEST.functions, prefix="_diagnosis_seq_run_")
+    try:
+        run_checks(MANIFEST, student, reference_submission(MANIFEST), results, check_files=list(MANIFEST.hidden_checks),
+                   max_examples=CASES_PER_REGIME)
+    finally:
+        hypothesis_settings.load_profile("kit")  # the checks' plugin made the grading profile the active one
+    tests = results.to_json()["tests"]
+    hinted = [t for t in tests if t.get("extra_data", {}).get("hint") == "ar-lags-reversed"]
+    assert hinted and all(t["status"] == "failed" and "Hint: your " in t["output"] for t in hinted)
+    assert all("extra_data" not in t for t in tests if t["status"] == "passed")
