@@ -14,7 +14,16 @@ SMALL = 24  # arrays with at most this many entries are printed in full
 
 
 class CheckFailure(AssertionError):
-    """A check's verdict: the student's answer is wrong, and why."""
+    """A check's verdict: the student's answer is wrong, and why.
+
+    ``compared``: for a failed comparison of an output, ``(function, output, got, expected)`` (expected
+    None when got has the wrong shape), for a diagnosis of the failure (``diagnosis.py``).
+    ``diagnosis``: what a diagnosis found, machine-readable ({"output", "blocks", "steps", "hint"});
+    the runner copies it into the check's results.json entry (``extra_data``). Empty when none ran.
+    """
+
+    compared: tuple | None = None
+    diagnosis: dict = {}
 
 
 def show(a) -> str:
@@ -37,7 +46,9 @@ def assert_array(function: str, name: str, got, shape: tuple[int, ...], dtype=np
     if type(got) is not np.ndarray:
         raise CheckFailure(f"{function}: '{name}' should be a numpy array of shape {shape}, got {describe_type(got)}")
     if got.shape != tuple(shape):
-        raise CheckFailure(f"{function}: '{name}' has the wrong shape: got {got.shape}, expected {tuple(shape)}")
+        failure = CheckFailure(f"{function}: '{name}' has the wrong shape: got {got.shape}, expected {tuple(shape)}")
+        failure.compared = (function, name, got, None)
+        raise failure
     if dtype is not None and got.dtype != dtype:
         raise CheckFailure(f"{function}: '{name}' has dtype {got.dtype}, expected {np.dtype(dtype)}")
     return got
@@ -65,7 +76,9 @@ def assert_close(
         if not np.isfinite(expected):
             raise CheckFailure(_not_finite(function, name, what, expected))
         if not np.isfinite(got_f) or abs(got_f - expected) > atol + rtol * abs(expected):
-            raise CheckFailure(f"{function}: '{name}' is wrong: got {got_f!r}, {what} {expected!r}")
+            failure = CheckFailure(f"{function}: '{name}' is wrong: got {got_f!r}, {what} {expected!r}")
+            failure.compared = (function, name, np.asarray(got_f), np.asarray(expected))
+            raise failure
         return
     expected = np.asarray(expected)
     got = assert_array(function, name, got, expected.shape, dtype)
@@ -87,12 +100,14 @@ def assert_close(
     worst = tuple(int(i) for i in np.unravel_index(np.argmax(err - allowed), err.shape)) if err.ndim else ()
     rel = err / np.maximum(np.abs(e), np.finfo(np.float64).tiny)
     wrong = int(np.sum(err > allowed))
-    raise CheckFailure(
+    failure = CheckFailure(
         f"{function}: '{name}' is wrong in {wrong} of {err.size} entries.\n"
         f"  worst at index {list(worst)}: got {float(g[worst])!r}, {what} {float(e[worst])!r}\n"
         f"  max abs error {err.max():.3g}, max rel error {rel.max():.3g} "
         f"(allowed: |got - {what}| <= {atol:g} + {rtol:g} * |{what}|)" + _arrays(g, e, what)
     )
+    failure.compared = (function, name, g, e)
+    raise failure
 
 
 def _not_finite(function: str, name: str, what: str, value: float, index: list | None = None) -> str:

@@ -79,7 +79,8 @@ class Collector:
             if report.passed:
                 entry.passed()
             elif call.excinfo is not None:
-                entry.failed(describe(call.excinfo.value, hidden=info.hidden), failure_kind(call.excinfo.value))
+                entry.failed(describe(call.excinfo.value, hidden=info.hidden), failure_kind(call.excinfo.value),
+                             getattr(call.excinfo.value, "diagnosis", None))
         elif report.failed and call.excinfo is not None:  # setup/teardown problem: a grader error
             entry.failed("the grader could not run this check (staff have the details)", "grader error")
             self.errors.append(f"{item.nodeid} {call.when}: {report.longreprtext[-3000:]}")

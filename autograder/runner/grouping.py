@@ -2,9 +2,11 @@
 
 A bug fails many checks of its function (a wrong tanh' fails the worked examples, the gradient
 checks of every output and regime, the hidden comparisons). Per function, the first failed check of
-each kind of failure (wrong value, exception, not implemented, timeout, ...) keeps its full feedback,
-the *leader*; every later failure of that function and kind becomes one line, its own first line
-(which output, how many entries) and where the full message is. A check withheld by its gate is
+each kind of failure (wrong value, exception, not implemented, timeout, ...) and diagnosis hint
+(``checklib/diagnosis.py``: a failure hinted at another misconception is another cause) keeps its
+full feedback, the *leader*; every later failure of that function, kind and hint becomes one line,
+its own first line (which output, how many entries), its hint if it has one, and where the full
+message is; its diagnosis stays in its ``extra_data``. A check withheld by its gate is
 one line already (``require_examples``). Scores are untouched: only ``output`` texts change.
 
 A visible check is never grouped under a hidden one (what students see before grades are published
@@ -41,17 +43,18 @@ def first_line(text: str) -> str:
 
 
 def group_failures(results: Results) -> None:
-    """Make every failure that follows its function's leader of the same kind one line, in place;
+    """Make every failure that follows its function's leader of the same kind and hint one line, in place;
     each such entry records its leader in ``extra["same_cause_as"]``."""
-    leaders: dict[tuple[str, str, bool], CheckResult] = {}
+    leaders: dict[tuple, CheckResult] = {}
     for test in results.tests:
         if test.status == "passed" or test.kind in NOT_GROUPED or is_withheld_text(test.output):
             continue
         hidden = test.visibility != "visible"
-        key = (function_of(test.name), test.kind)
+        key = (function_of(test.name), test.kind, test.extra.get("hint"))  # a hint names a cause of its own
         leader = leaders.get(key + (False,)) or (leaders.get(key + (True,)) if hidden else None)
         if leader is None:
             leaders[key + (hidden,)] = test
             continue
-        test.output = f"{first_line(test.output)}\n({POINTER.format(leader=leader.name)})"
+        hints = [line for line in test.output.splitlines() if line.strip().startswith("Hint: ")]
+        test.output = "\n".join([first_line(test.output), *hints, f"({POINTER.format(leader=leader.name)})"])
         test.extra["same_cause_as"] = leader.name

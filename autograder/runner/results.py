@@ -34,13 +34,18 @@ class CheckResult:
     output: str = "not run: grading stopped before this check"
     status: str = "failed"
     kind: str = "not run"  # failure kind for reports ("wrong value", "timeout", ...); "" when passed
-    extra: dict = field(default_factory=dict)  # the test's ``extra_data`` (e.g. "same_cause_as")
+    #: the entry's ``extra_data`` (when not empty): what the diagnosis of a failure found ({"output",
+    #: "blocks", "steps", "hint"}: checklib/diagnosis.py) and, for a failure of a cause shown in full
+    #: elsewhere, "same_cause_as" (runner/grouping.py)
+    extra: dict = field(default_factory=dict)
 
     def passed(self) -> None:
         self.score, self.status, self.output, self.kind = self.max_score, "passed", "passed", ""
+        self.extra = {}
 
-    def failed(self, output: str, kind: str) -> None:
+    def failed(self, output: str, kind: str, diagnosis: dict | None = None) -> None:
         self.score, self.status, self.output, self.kind = 0.0, "failed", output, kind
+        self.extra = dict(diagnosis or {})
 
 
 @dataclass

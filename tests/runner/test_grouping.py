@@ -98,3 +98,19 @@ def test_the_feedback_page_shows_each_cause_once_and_lists_the_rest_under_it():
            "6 entries." in fix
     assert "Withheld until the check they wait for passes:" in fix
     assert len(fix.splitlines()) < 40
+
+
+def test_a_failure_hinted_at_another_cause_has_its_own_full_message_and_followers_keep_their_hint():
+    hint = "  Hint: your dWx matches what the reference gives when the i and f gates are swapped."
+    swapped = FULL.replace("'dx'", "'dWx'") + "\n" + hint
+    results = _results(_failed("lstm_backward: worked example lstm_backward"),
+                       _failed("lstm_backward: dWx matches the reference", swapped, visibility="after_published"),
+                       _failed("lstm_backward: dWh matches the reference", swapped.replace("dWx", "dWh"),
+                               visibility="after_published"))
+    results.tests[1].extra = {"output": "dWx", "hint": "lstm-swapped-i-f-gates"}
+    results.tests[2].extra = {"output": "dWh", "hint": "lstm-swapped-i-f-gates"}
+    group_failures(results)
+    plain, hinted, follower = results.tests
+    assert plain.output == FULL and hinted.output == swapped, "another hint, another cause: shown in full"
+    assert follower.output.splitlines()[1] == hint.replace("dWx", "dWh"), "a one-line entry keeps its hint"
+    assert follower.extra == {"output": "dWh", "hint": "lstm-swapped-i-f-gates", "same_cause_as": hinted.name}

@@ -10,6 +10,7 @@ import pytest
 from autograder.checklib.registry import check
 from autograder.checklib.settings import for_all
 import checks_recurrent as rc
+import variants_recurrent as vr
 from strategies_recurrent_hidden import (
     gru_cases, gru_step_cases, lstm_cases, lstm_step_cases, rnn_cases, rnn_step_cases,
 )
@@ -50,15 +51,16 @@ RNN_BACKWARD_EXAMPLES = 5
                          ids=[f"{f}-{r}" for f, r in REGIMES])
 def test_forward_matches_reference(student, reference, function, regime, inputs):
     """outputs match the reference ({inputs})"""
-    for_all(REGIMES[function, regime], lambda case: rc.forward_matches(student, reference, case), shrink=False)
+    for_all(REGIMES[function, regime], lambda case: vr.explained(rc.forward_matches, student, reference, case),
+            shrink=False)
 
 
 @check("{function}", points=1, hidden=True)
 @pytest.mark.parametrize("function,output", BACKWARD_OUTPUTS, ids=[f"{f}-{o}" for f, o in BACKWARD_OUTPUTS])
 def test_backward_matches_reference(student, reference, function, output):
     """{output} matches the reference"""
-    for_all(MIXED[function][0], lambda case: rc.backward_output_matches(student, reference, case, output),
-            shrink=False)
+    for_all(MIXED[function][0],
+            lambda case: vr.explained(rc.backward_output_matches, student, reference, case, output), shrink=False)
 
 
 @check("{function}", points=0.25, hidden=True)
@@ -67,5 +69,5 @@ def test_backward_matches_reference(student, reference, function, output):
 def test_rnn_backward_matches_reference(student, reference, function, output, regime, inputs):
     """{output} matches the reference ({inputs})"""
     cases = REGIMES[function.replace("_backward", "_forward"), regime]
-    for_all(cases, lambda case: rc.backward_output_matches(student, reference, case, output),
+    for_all(cases, lambda case: vr.explained(rc.backward_output_matches, student, reference, case, output),
             max_examples=RNN_BACKWARD_EXAMPLES, shrink=False)

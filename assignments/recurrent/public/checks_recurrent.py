@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checklib.compare import CheckFailure, assert_array, assert_close, assert_unchanged, describe_type
+from autograder.checklib.diagnosis import Layout, explain
 from autograder.checklib.errors import NotImplementedYet, StudentException
 from autograder.checklib.numgrad import perturbations
 from autograder.checklib.settings import SkipCase
@@ -290,3 +291,37 @@ def sequence_matches_steps(student, case) -> None:
         hs.append(h)
     assert_close(case.forward_name, "h", outputs["h"], np.stack(hs, axis=1),
                  what=f"the stacked next_h of your {step}")
+
+
+# ---------------------------------------------------------------- where a wrong output is wrong
+
+#: Gate blocks of the last axis of dWx, dWh and db, in SPEC's order (sections 6 and 7).
+GATE_NAMES = {"lstm": ("i", "f", "g", "o"), "gru": ("z", "r", "g")}
+
+
+def layout(case, function: str, output: str) -> Layout:
+    """How ``output`` of ``function`` (the case's forward or backward) reads: gate blocks on the last
+    axis of dWx, dWh and db; time steps on axis 1 of a sequence's h and dx."""
+    blocks = GATE_NAMES.get(case.model, ()) if output in ("dWx", "dWh", "db") else ()
+    time_axis = 1 if not case.step and output in ("h", "dx") else None
+    return Layout(blocks, time_axis, backward=function == case.backward_name)
+
+
+def located(check):
+    """``check(student, case, ...)`` that, when it finds an output of the case's functions wrong, adds
+    where the wrong entries are (gate blocks, time steps) to the failure (``diagnosis.explain``)."""
+    def run(student, case, *args, **kwargs):
+        try:
+            return check(student, case, *args, **kwargs)
+        except CheckFailure as failure:
+            compared = failure.compared
+            if compared is not None and not failure.diagnosis and compared[0] in (case.forward_name, case.backward_name):
+                explain(failure, layout(case, compared[0], compared[1]))
+            raise
+
+    run.__name__, run.__doc__, run.__wrapped__ = check.__name__, check.__doc__, check
+    return run
+
+
+gradient_consistent = located(gradient_consistent)
+sequence_matches_steps = located(sequence_matches_steps)
