@@ -11,7 +11,8 @@ then the detail, folded:
 3. per function: points, pass rate, mean, and the failures grouped by kind (wrong value, withheld,
    timeout, crash, ...), each with its checks and one student's feedback; "withheld" is a check
    that earns credit only once the function's worked example is right (checklib's gates), shown
-   apart from checks that are wrong themselves;
+   apart from checks that are wrong themselves; then the likely causes: students grouped by the
+   misconception the grader's diagnosis hinted at (``extra_data.hint``);
 4. what needs a look: timeouts, crashes and grader errors; late work; similar code (``similarity.py``;
    for a person to look at, never scored);
 5. folded at the end: every student (score, penalty, link to their feedback page), the failures per
@@ -411,6 +412,39 @@ def _section_functions(book: ClassBook) -> str:
             "<span>failed checks</span></div>" + "".join(rows))
 
 
+def likely_causes(book: ClassBook) -> list[tuple[str, str, list[str], str]]:
+    """(function, hint id, students, one hint text) for every misconception the grader's diagnosis
+    hinted at (``extra_data.hint`` of a failed check), most students first."""
+    who: dict[tuple[str, str], set[str]] = defaultdict(set)
+    text: dict[tuple[str, str], str] = {}
+    for e in book.entries:
+        if not e.graded:
+            continue
+        for t in e.results.get("tests", []):
+            hint = t.get("extra_data", {}).get("hint")
+            if t.get("status") == "passed" or not hint:
+                continue
+            key = (function_of(t["name"]), hint)
+            who[key].add(e.key)
+            line = next((x.strip() for x in t.get("output", "").splitlines() if x.strip().startswith("Hint: ")), "")
+            text.setdefault(key, line)
+    rows = [(fn, hint, sorted(students), text[(fn, hint)]) for (fn, hint), students in who.items()]
+    return sorted(rows, key=lambda r: (-len(r[2]), r[0], r[1]))
+
+
+def _section_causes(book: ClassBook) -> str:
+    rows = [f"<tr><td>{_e(fn)}</td><td>{_e(hint)}</td><td class=num>{len(students)}</td><td>{_e(text)}"
+            f"<p class=note>Students: {_e(', '.join(students[:40]))}{' ...' if len(students) > 40 else ''}</p></td></tr>"
+            for fn, hint, students, text in likely_causes(book)]
+    head = ("<h2>Likely causes</h2><p class=note>Students grouped by the misconception the grader's diagnosis "
+            "recognised in a failed check (its output matches a variant of the reference with that mistake): a "
+            "hint, not a verdict.</p>")
+    if not rows:
+        return head + "<p>None recognised.</p>"
+    return head + _folded(rows, "<tr><th>function</th><th>cause</th><th class=num>students</th><th>the hint</th></tr>",
+                          "causes", shown=10)
+
+
 def _section_trouble(book: ClassBook) -> str:
     rows = []
     for e in book.entries:
@@ -565,6 +599,7 @@ def report_html(manifest: manifests.Manifest, book: ClassBook, pairs: list[Pair]
         _section_sections(book), "</div>",
         f'<h2>Students × functions</h2><img alt="heatmap: students x functions" src="data:image/png;base64,{heat}">',
         _section_functions(book),
+        _section_causes(book),
         _section_trouble(book),
         _section_late(book),
         _section_similarity(pairs, compared),

@@ -25,8 +25,8 @@ def _results(failures: dict[str, tuple[str, str]]) -> dict:
     for name in CHECKS:
         entry = CheckResult(name, 1.0, "visible")
         if name in failures:
-            kind, output = failures[name]
-            entry.failed(output, kind)
+            kind, output, *diagnosis = failures[name]
+            entry.failed(output, kind, *diagnosis)
         else:
             entry.passed()
         r.tests.append(entry)
@@ -35,7 +35,9 @@ def _results(failures: dict[str, tuple[str, str]]) -> dict:
 
 CLASS = {
     "alice": _results({}),
-    "bob": _results({PREDICT: ("wrong value", "arma_predict: 'yhat' is wrong in 4 of 9 entries (bob)"),
+    "bob": _results({PREDICT: ("wrong value", "arma_predict: 'yhat' is wrong in 4 of 9 entries (bob)\n  Hint: your "
+                               "yhat matches what the reference gives when the AR lags are reversed.",
+                               {"output": "yhat", "hint": "ar-lags-reversed"}),
                      FIT: ("timeout", "fit_ar did not finish within 5 s (infinite loop?) and was stopped")}),
     "carol": _results({PREDICT: ("wrong value", "arma_predict: 'yhat' is wrong in 9 of 9 entries (carol)"),
                        WINDOWS: ("crash", "the process running your code died while running make_windows")}),
@@ -130,3 +132,10 @@ def test_a_student_without_results_is_left_out(graded):
     _, out, _ = graded
     assert Record.load(out / "alice" / "grading.json") is None  # hand-made: no grading record
     assert common_failures_text(out, ["alice", "zed"]) == "most common failures: none"
+
+
+def test_the_report_groups_students_by_the_cause_the_diagnosis_hinted_at(graded):
+    html = (graded[1] / "report.html").read_text()
+    causes = html[html.index("<h2>Likely causes"):html.index("<h2>Timed out")]
+    assert "<tr><td>arma_predict</td><td>ar-lags-reversed</td><td class=num>1</td><td>Hint: your yhat matches" in causes
+    assert "Students: bob" in causes and "carol" not in causes
