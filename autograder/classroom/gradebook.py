@@ -313,11 +313,11 @@ def _what_to_fix(failed: list[dict]) -> list[str]:
                 continue
             lines += [f"#### {t['name']}", "", _fence(t.get("output", "")), ""]
             same = followers.pop(t["name"], [])
-            if same:
-                lines += ["Failing for the same cause:", ""]
-                lines += [f"- {_md_text(f['name'])}: {_md_text(_without(function, first_line(f.get('output', ''))))}"
-                          for f in same]
-                lines.append("")
+            if same:  # in a code block, as every text that may quote the student's code
+                lines += ["Failing for the same cause:", "",
+                          _fence("\n".join(f"{f['name'].removeprefix(function + ': ')}: "
+                                            f"{_without(function, first_line(f.get('output', '')))}" for f in same)),
+                          ""]
         withheld = [t for t in checks if is_withheld(t)]
         if withheld:
             lines += ["Withheld until the check they wait for passes:", ""]
