@@ -75,12 +75,13 @@ class StudentTimeout(StudentCodeError):
     kind = "timeout"
 
     def __init__(self, function: str, seconds: float, earlier: bool = False, message: str | None = None,
-                 memory_mb: tuple[int, int] | None = None):
-        """``memory_mb``: (MiB in use, the limit) when the stopped call held much of the memory limit:
-        the feedback then points at memory rather than at a loop."""
-        if memory_mb:
-            message = (f"{function} was stopped after {seconds:g} s; it was using {memory_mb[0]} MiB of its "
-                       f"{memory_mb[1]} MiB memory limit (a huge allocation, or a list that keeps growing?)")
+                 memory_limit_mb: int | None = None):
+        """``memory_limit_mb``: the memory limit, when the stopped call held half of it or more: the
+        feedback then points at memory rather than at a loop (not how much: that differs between two
+        gradings, and the text must not)."""
+        if memory_limit_mb:
+            message = (f"{function} was stopped after {seconds:g} s while holding half or more of its "
+                       f"{memory_limit_mb} MiB memory limit (a huge allocation, or a list that keeps growing?)")
         text = message or (
             f"{function} timed out earlier in grading (limit {seconds:g} s); later calls are not retried"
             if earlier else f"{function} did not finish within {seconds:g} s (infinite loop?) and was stopped")

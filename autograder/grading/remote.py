@@ -146,7 +146,7 @@ class RemoteSubmission:
             limit_mb = getattr(getattr(self.worker, "limits", None), "memory_mb", None)
             used = exc.memory
             if limit_mb and used and 2 * used >= limit_mb << 20:  # half the limit or more: not a plain loop
-                return StudentTimeout(name, timeout, memory_mb=(used >> 20, limit_mb))
+                return StudentTimeout(name, timeout, memory_limit_mb=limit_mb)
             return StudentTimeout(name, timeout)
         self._broken[name] = lambda fn, detail=str(exc): StudentCrash(fn, f"{detail}; not retried")
         return StudentCrash(name, str(exc))

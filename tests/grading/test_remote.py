@@ -5,7 +5,6 @@ for time while holding much of the memory limit is reported as a memory problem,
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 import textwrap
@@ -160,9 +159,7 @@ def test_a_cache_from_a_killed_worker_is_not_used(submission):
 def test_a_call_stopped_for_time_while_holding_much_memory_is_reported_as_memory(submission):
     with pytest.raises(StudentTimeout) as info:
         submission.call("hoard", 10.0)
-    text = str(info.value)
-    found = re.fullmatch(r"hoard was stopped after 1 s; it was using (\d+) MiB of its 1536 MiB memory limit "
-                         r"\(a huge allocation, or a list that keeps growing\?\)", text)
-    assert found and 768 <= int(found.group(1)) < 1536, text
+    assert str(info.value) == ("hoard was stopped after 1 s while holding half or more of its 1536 MiB memory limit "
+                               "(a huge allocation, or a list that keeps growing?)")
     with pytest.raises(StudentTimeout, match=r"did not finish within 1 s \(infinite loop\?\)"):  # a loop holds little
         submission.call("nap", 10.0)
