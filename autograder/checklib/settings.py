@@ -89,6 +89,8 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
     of being shrunk. ``shrink=False`` (hidden checks, whose inputs are never shown) reports the first
     failing case as found, which saves seconds per failing check. ``first`` are small fixed cases
     tried before any generated one: a bug they show is reported on them at once, with no shrinking.
+    A case ``body`` cannot judge (it raises ``SkipCase``: the student's own forward raises on it) is
+    passed over; a check that judged no case at all fails with the skip's verdict.
 
     Fast path, same verdicts and feedback: derandomized Hypothesis generates the same cases from a
     strategy every time a check of it passes. The first passing check of a strategy runs through
