@@ -315,7 +315,7 @@ def _what_to_fix(failed: list[dict]) -> list[str]:
             same = followers.pop(t["name"], [])
             if same:  # in a code block, as every text that may quote the student's code
                 lines += ["Failing for the same cause:", "",
-                          _fence("\n".join(f"{f['name'].removeprefix(function + ': ')}: "
+                          _fence("\n".join(f"{_without(function, f['name'])}: "
                                             f"{_without(function, first_line(f.get('output', '')))}" for f in same)),
                           ""]
         withheld = [t for t in checks if is_withheld(t)]
@@ -326,7 +326,8 @@ def _what_to_fix(failed: list[dict]) -> list[str]:
 
 
 def _without(function: str, line: str) -> str:
-    """A feedback line without its leading ``function: `` (the list it is in names the function)."""
+    """A check name or feedback line without its leading ``function: `` (the list it is in names the
+    function)."""
     return line.removeprefix(f"{function}: ")
 
 

@@ -37,6 +37,11 @@ CASES_OF = {f: make(**(rc.RNN_REGIMES["tanh"] if f.startswith("rnn") else {})) f
 #: The RNN's cases per regime.
 RNN_DRAWS = {(f, regime): STRATEGY_OF[f](**kwargs) for f in ("rnn_step_forward", "rnn_forward")
              for regime, kwargs in rc.RNN_REGIMES.items()}
+def _property_case(case) -> bool:
+    """Whether a worked case is of what the property checks draw: the LSTM's and GRU's, the RNN's tanh."""
+    return case.model != "rnn" or rc.rnn_regime(case) == "tanh"
+
+
 #: A generic case per forward (and RNN regime): the gate of the gradient checks (see
 #: rc.depends_on_every_input). The relu gate has no leak, the leaky one a leak.
 GATE_CASE = {case.forward_name: case for name, case in CASES.items() if "relu" not in name and "leaky" not in name}
@@ -48,8 +53,7 @@ RNN_GATE = {
 }
 #: The worked cases of each forward (the RNN's: of its tanh regime, and per regime): tried first by
 #: every Hypothesis check, so a bug they show is reported at once on a small, fixed input.
-FIRST = {f: tuple(c for c in CASES.values() if c.forward_name == f and (c.model != "rnn" or rc.rnn_regime(c) == "tanh"))
-         for f in CASES_OF}
+FIRST = {f: tuple(c for c in CASES.values() if c.forward_name == f and _property_case(c)) for f in CASES_OF}
 RNN_FIRST = {(f, regime): tuple(c for c in CASES.values() if c.forward_name == f and rc.rnn_regime(c) == regime)
              for f, regime in RNN_DRAWS}
 GRADIENTS = [(f.replace("_forward", "_backward"), "d" + arg)
@@ -65,12 +69,12 @@ def _forward_of(function: str) -> str:
 def _examples(function: str) -> list:
     """The worked examples a property check of ``function`` waits for: the RNN's tanh ones (its
     property checks draw tanh cases), all of the LSTM's and GRU's."""
-    return [e for e in examples_for(function) if e.case.model != "rnn" or rc.rnn_regime(e.case) == "tanh"]
+    return [e for e in examples_for(function) if _property_case(e.case)]
 
 
 def _on(function: str) -> str:
     """How a property check's name says what it draws."""
-    return " (tanh, no leak)" if function.startswith("rnn") else ""
+    return f" ({rc.RNN_REGIME_TEXT['tanh']})" if function.startswith("rnn") else ""
 
 
 @check("{example.function}", points=1)
