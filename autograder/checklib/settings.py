@@ -98,10 +98,15 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
     ``body`` on copies of them (``first`` ones first) without Hypothesis's engine. Hypothesis runs
     such a check itself, from the start, only when a case fails (to find and shrink the failure
     exactly as it always has) or when the constants Hypothesis mixes into its draws changed
-    meanwhile (``hypothesis_state``).
+    meanwhile (``hypothesis_state``). In the grader, the cases of a passing check are also kept
+    between gradings (``STORE``), so the first check of a strategy replays them too.
     """
     n = max_examples or settings.default.max_examples
     key = (id(strategy), n, shrink, hypothesis_state())
+    store = STORE[0]
+    stored = store.key(n, shrink, key[3]) if store is not None else None
+    if key not in _DRAWN and (cases := store.get(stored) if store is not None else None) is not None:
+        _DRAWN[key] = (strategy, cases)  # drawn by an earlier grading: replayed as if drawn in this one
     tally = _Tally(body)
     if key in _DRAWN:
         try:
@@ -114,6 +119,8 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
             replayed = False
         if not replayed:
             _hypothesis_run(strategy, tally.restart(), max_examples=n, shrink=shrink, first=first)
+        elif store is not None:
+            store.put(stored, _DRAWN[key][1])
         tally.judge()
         return
     seen: list = []
@@ -125,6 +132,8 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
     _hypothesis_run(strategy, recorded, max_examples=n, shrink=shrink, first=first)  # raises if a case fails
     if hypothesis_state() == key[3]:
         _DRAWN[key] = (strategy, seen[len(first):])  # Hypothesis runs the explicit ``first`` cases first
+        if store is not None:
+            store.put(stored, _DRAWN[key][1])
     tally.judge()
 
 
@@ -139,6 +148,10 @@ def hypothesis_state() -> int:
     except Exception:  # another Hypothesis version: the coarser signal it uses itself
         return -len(sys.modules)
 
+
+#: The grader's store of draws kept between gradings (``autograder.grading.draws.DrawStore``: ``key``,
+#: ``get``, ``put``), or None (a student's checks, the kit's tests of this module): set by the grader.
+STORE: list = [None]
 
 #: (id of a strategy, max_examples, shrink, hypothesis_state()) -> (the strategy, kept alive so its
 #: id stays its own; the cases Hypothesis generates from it when every one passes)

@@ -22,6 +22,7 @@ from ..checklib.local import LocalSubmission
 from ..paths import KIT_ROOT
 from ..runner.collector import run_checks
 from ..runner.results import Results, grader_failure
+from .draws import DrawStore
 from .remote import RemoteSubmission
 from .sandbox import Limits, Worker
 from .staging import stage_submission
@@ -87,6 +88,7 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
         limits = limits or Limits(call_timeout_s=manifest.call_timeout_s, memory_mb=manifest.memory_mb)
         if call_timeout_s is not None:
             limits = dataclasses.replace(limits, call_timeout_s=call_timeout_s)
+        draws = DrawStore.of(manifest)  # before the worker: its folder is private like the rest of the kit
         worker = Worker(stage.folder, limits, level=isolation, private_paths=private_paths())
         worker.start()
         submission = RemoteSubmission(worker, manifest.functions, stage.present, limits.call_timeout_s,
@@ -94,7 +96,9 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
                                       budget_s=manifest.budget_s if budget_s is None else budget_s)
         stop_on_sigterm(submission)
         reference = reference_submission(manifest)
-        collector = run_checks(manifest, submission, reference, results, max_examples=max_examples)
+        collector = run_checks(manifest, submission, reference, results, max_examples=max_examples, draws=draws)
+        if draws is not None:
+            draws.save()
         isolation_used = worker.level
         lines = [results.visible_summary(manifest.title)]
         lines += [f"Note: {n}" for n in stage.notes]

@@ -241,13 +241,20 @@ class RemoteSubmission:
 
     def call_many(self, name: str, calls: list[tuple]) -> list:
         """``name(*args)`` for every ``args`` in ``calls`` in one round trip; failures come back as exceptions."""
-        header = {"op": "call_many", "calls": []}
+        # An argument object shared by several calls (a numerical gradient perturbs one argument
+        # and passes the same others to every call) is sent once; the worker copies it per call.
+        header = {"op": "call_many", "calls": [], "shared": []}
         blobs: list = []
+        number_of: dict[int, int] = {}  # id of an argument object -> its number in "shared"
         for args in calls:
             self._check_handles(name, args)
             h = self._header(name, keep_last=False, drop_last=name in self.cache_functions)
-            h["args"] = wire.encode(tuple(args), blobs)
-            h["kwargs"] = wire.encode({}, blobs)
+            h["args"] = []
+            for value in args:
+                if id(value) not in number_of:
+                    number_of[id(value)] = len(header["shared"])
+                    header["shared"].append(wire.encode(value, blobs))
+                h["args"].append(number_of[id(value)])
             header["calls"].append(h)
         header["blobs"] = [len(b) for b in blobs]
         self._raise_if_broken(name, name)
@@ -283,11 +290,11 @@ class RemoteSubmission:
         return self._tag(r.get("value"))
 
     def reset(self) -> None:
-        """Drop the worker's cached objects (called between checks). Dropping them may run the
-        student's code (``__del__``); if that hangs or crashes, the functions that returned those
-        objects are blamed and not called again."""
+        """Drop the worker's cached objects (called between checks; no round trip when its last answer
+        said it holds none). Dropping them may run the student's code (``__del__``); if that hangs or
+        crashes, the functions that returned those objects are blamed and not called again."""
         makers, self._cache_makers = self._cache_makers, set()
-        if self.worker.alive:
+        if self.worker.alive and getattr(self.worker, "holds", True):  # nothing held: nothing to drop
             try:
                 self.worker.request({"op": "reset"}, {}, self.call_timeout_s)
             except (WorkerTimeout, WorkerDied) as exc:

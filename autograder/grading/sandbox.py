@@ -455,6 +455,7 @@ class Worker:
     _seq: int = 0  # number of the last request sent; its answer must carry it
     _stderr = None  # the worker's stderr until it has started (why a start failed)
     uid: int | None = None
+    holds: bool = False  # whether the worker said in its last answer that it holds cached objects
     hidden: list = field(default_factory=list)  # private paths whose permissions were tightened
 
     # ------------------------------------------------------------ life cycle
@@ -512,6 +513,7 @@ class Worker:
 
     def _spawn(self, level: str) -> None:
         self.generation += 1
+        self.holds = False
         _become_subreaper()
         root = os.geteuid() == 0
         if level in ("namespaces", "uid") and not root:
@@ -690,6 +692,7 @@ class Worker:
             header, arrays = self._receive(time.monotonic() + timeout)
             if header.get("seq") != self._seq:
                 raise WorkerDied("it sent an answer that does not belong to the request (forged or out of turn)")
+            self.holds = header.get("held") != 0
             return header, arrays
         except WorkerTimeout as exc:
             exc.memory = memory_in_use(self._proc.pid) if self._proc is not None else None  # before it is gone

@@ -16,7 +16,7 @@ from hypothesis import settings as hypothesis_settings
 from .. import manifest as manifests
 from ..checklib.feedback import describe, failure_kind
 from ..checklib.pytest_plugin import REFERENCE, SUBMISSION, item_info
-from ..checklib.settings import PROFILE
+from ..checklib.settings import PROFILE, STORE
 from ..paths import KIT_ROOT
 from .grouping import group_failures
 from .results import CheckResult, Results
@@ -26,7 +26,8 @@ class Collector:
     """pytest plugin that turns check outcomes into ``Results`` entries."""
 
     def __init__(self, results: Results, manifest: manifests.Manifest, submission, reference,
-                 max_examples: int | None = None):
+                 max_examples: int | None = None, draws=None):
+        self.draws = draws
         self.results = results
         self.manifest = manifest
         self.submission = submission
@@ -63,6 +64,10 @@ class Collector:
             self.entries[item.nodeid] = entry
             self.results.tests.append(entry)
 
+    def pytest_runtest_setup(self, item) -> None:
+        if self.draws is not None:
+            self.draws.begin(item.nodeid)
+
     def pytest_collectreport(self, report) -> None:
         if report.failed:
             self.errors.append(f"collecting {report.nodeid}: {report.longreprtext[-3000:]}")
@@ -90,11 +95,12 @@ class Collector:
 
 
 def run_checks(manifest: manifests.Manifest, submission, reference, results: Results,
-               check_files: list[Path] | None = None, max_examples: int | None = None) -> Collector:
+               check_files: list[Path] | None = None, max_examples: int | None = None, draws=None) -> Collector:
     """Run ``check_files`` (default: all of the manifest's) against ``submission`` into ``results``
-    (``max_examples`` overrides the grading profile's Hypothesis examples per check)."""
+    (``max_examples`` overrides the grading profile's Hypothesis examples per check; ``draws``, the
+    grader's ``DrawStore``, replays and keeps the cases of passing checks between gradings)."""
     files = check_files if check_files is not None else [*manifest.public_checks, *manifest.hidden_checks]
-    collector = Collector(results, manifest, submission, reference, max_examples)
+    collector = Collector(results, manifest, submission, reference, max_examples, draws)
     for path in (KIT_ROOT, *reversed(manifest.check_dirs)):  # check modules import each other by name
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
@@ -104,8 +110,12 @@ def run_checks(manifest: manifests.Manifest, submission, reference, results: Res
         "-W", "ignore",
     ]
     sink = io.StringIO()
-    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        code = pytest.main(args, plugins=[collector])
+    STORE[0] = draws
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            code = pytest.main(args, plugins=[collector])
+    finally:
+        STORE[0] = None
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         collector.errors.append(f"pytest exit code {code}: {sink.getvalue()[-3000:]}")
     group_failures(results)

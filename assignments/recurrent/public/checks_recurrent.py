@@ -9,6 +9,8 @@ they choose cases, points and names; the logic lives here once.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from autograder.checklib.compare import CheckFailure, assert_array, assert_close, assert_unchanged, describe_type
@@ -174,20 +176,38 @@ def numerical_gradient(student, case, argument: str) -> np.ndarray:
     return numerical_gradients(student, case, argument, (NUMGRAD_EPS,))[0]
 
 
+#: submission -> {id of a gate case: (the case, the gate's failure message or None)}: every gradient check
+#: of a function opens with the same gate, whose numerical gradients are most of its cost; it is judged
+#: once per submission (a submission that cannot be weakly referenced is judged every time).
+_GATE_VERDICTS: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
 def depends_on_every_input(student, case) -> None:
     """Gate of the gradient checks: the student's forward must depend on every argument (a numerical
     gradient that is not trivially zero), so a forward that computes nothing earns no gradient credit."""
+    try:
+        verdicts = _GATE_VERDICTS.setdefault(student, {})
+    except TypeError:
+        verdicts = {}
+    if id(case) not in verdicts:
+        verdicts[id(case)] = (case, _gate_failure(student, case))
+    message = verdicts[id(case)][1]
+    if message is not None:
+        raise CheckFailure(message)
+
+
+def _gate_failure(student, case) -> str | None:
+    """Why ``depends_on_every_input`` fails (None: it passes)."""
     for argument in case.arg_names:
         try:
             grad = numerical_gradient(student, case, argument)
         except (StudentException, NotImplementedYet) as exc:
-            raise CheckFailure(
-                f"{case.backward_name}: gradient consistency earns no credit until your {case.forward_name} runs on "
-                f"these inputs; it raised: {str(exc).splitlines()[0]}") from None
+            return (f"{case.backward_name}: gradient consistency earns no credit until your {case.forward_name} runs "
+                    f"on these inputs; it raised: {str(exc).splitlines()[0]}")
         if not np.max(np.abs(grad), initial=0.0) > TRIVIAL_GRAD:
-            raise CheckFailure(
-                f"{case.forward_name}: its outputs do not change when '{argument}' changes (numerical gradient "
-                f"is zero on a generic input), so gradient consistency earns no credit: implement the forward first")
+            return (f"{case.forward_name}: its outputs do not change when '{argument}' changes (numerical gradient "
+                    f"is zero on a generic input), so gradient consistency earns no credit: implement the forward first")
+    return None
 
 
 def gradient_consistent(student, case, output: str) -> None:
