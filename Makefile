@@ -68,4 +68,4 @@ bench: install
 	$(PY) -m autograder bench --large 300
 
 clean:
-	rm -rf dist grading results.json .pytest_cache
+	rm -rf dist grading results.json .pytest_cache .cache

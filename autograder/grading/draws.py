@@ -34,6 +34,18 @@ FORMAT = 1
 ENV = "AUTOGRADER_DRAWS"
 
 
+def store_folder() -> Path | None:
+    """The folder of the stores (None when ``AUTOGRADER_DRAWS=off``), made now: the grader calls this
+    before a worker starts, so that the worker is kept out of it like the rest of the kit."""
+    setting = os.environ.get(ENV, "")
+    if setting == "off":
+        return None
+    folder = Path(setting) if setting else FOLDER
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def fingerprint(manifest: manifests.Manifest) -> str:
     """SHA-256 of what decides the cases Hypothesis draws for ``manifest``'s checks."""
     import hypothesis
@@ -62,16 +74,11 @@ class DrawStore:
         self.calls = 0
 
     @classmethod
-    def of(cls, manifest: manifests.Manifest) -> "DrawStore | None":
-        """The store of ``manifest``'s checks as they are now (None when ``AUTOGRADER_DRAWS=off``). Its
-        folder is made now, before a worker starts, so the worker is kept out of it like the rest of the kit."""
-        setting = os.environ.get(ENV, "")
-        if setting == "off":
-            return None
-        folder = Path(setting) if setting else FOLDER
-        with contextlib.suppress(OSError):
-            folder.mkdir(parents=True, exist_ok=True)
-        return cls(folder / f"{manifest.name}-{fingerprint(manifest)[:20]}.pickle")
+    def of(cls, manifest: manifests.Manifest, folder: Path | None = None) -> "DrawStore | None":
+        """The store of ``manifest``'s checks as they are now, in ``folder`` (default: ``store_folder()``;
+        None when ``AUTOGRADER_DRAWS=off``)."""
+        folder = folder or store_folder()
+        return None if folder is None else cls(folder / f"{manifest.name}-{fingerprint(manifest)[:20]}.pickle")
 
     @staticmethod
     def _read(path: Path) -> dict:

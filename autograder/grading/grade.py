@@ -20,9 +20,8 @@ from .. import __version__
 from .. import manifest as manifests
 from ..checklib.local import LocalSubmission
 from ..paths import KIT_ROOT
-from ..runner.collector import run_checks
 from ..runner.results import Results, grader_failure
-from .draws import DrawStore
+from .draws import DrawStore, store_folder
 from .remote import RemoteSubmission
 from .sandbox import Limits, Worker
 from .staging import stage_submission
@@ -88,9 +87,13 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
         limits = limits or Limits(call_timeout_s=manifest.call_timeout_s, memory_mb=manifest.memory_mb)
         if call_timeout_s is not None:
             limits = dataclasses.replace(limits, call_timeout_s=call_timeout_s)
-        draws = DrawStore.of(manifest)  # before the worker: its folder is private like the rest of the kit
+        draws_folder = store_folder()  # before the worker: its folder is private like the rest of the kit
         worker = Worker(stage.folder, limits, level=isolation, private_paths=private_paths())
-        worker.start()
+        worker.begin_start()
+        from ..runner.collector import run_checks  # the checks' machinery (pytest, Hypothesis) loads meanwhile
+
+        draws = DrawStore.of(manifest, draws_folder) if draws_folder is not None else None
+        worker.finish_start()
         submission = RemoteSubmission(worker, manifest.functions, stage.present, limits.call_timeout_s,
                                       manifest.cache_functions, manifest.function_timeouts, stage.hints,
                                       budget_s=manifest.budget_s if budget_s is None else budget_s)

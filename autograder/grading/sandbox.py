@@ -456,17 +456,44 @@ class Worker:
     _stderr = None  # the worker's stderr until it has started (why a start failed)
     uid: int | None = None
     holds: bool = False  # whether the worker said in its last answer that it holds cached objects
+    _levels: list = field(default_factory=list)  # begin_start: the levels finish_start tries, in order
+    _start_errors: list = field(default_factory=list)
     hidden: list = field(default_factory=list)  # private paths whose permissions were tightened
 
     # ------------------------------------------------------------ life cycle
 
     def start(self) -> None:
         """Start a worker (trying isolation levels from strongest down when none was fixed)."""
-        levels = [self.level] if self.level else self._candidate_levels()
-        errors = []
-        for level in levels:
+        self.begin_start()
+        self.finish_start()
+
+    def begin_start(self) -> None:
+        """Spawn a worker at the strongest level without waiting for it to say it is ready: the grader
+        loads its checks meanwhile. ``finish_start`` (the first request calls it) waits, and falls
+        back to the next levels as ``start`` does."""
+        self._levels = [self.level] if self.level else self._candidate_levels()
+        self._start_errors = []
+        try:
+            self._spawn(self._levels[0], wait=False)
+        except (WorkerDied, WorkerTimeout, OSError, subprocess.SubprocessError) as exc:
+            self._start_errors.append(f"{self._levels[0]}: {exc}{self._startup_stderr()}")
+            self.kill()
+
+    def finish_start(self) -> None:
+        """Wait for the worker ``begin_start`` spawned (or start one at the next level down); raises
+        RuntimeError when no level starts."""
+        if not self._levels:
+            return
+        levels, self._levels = self._levels, []
+        errors, self._start_errors = self._start_errors, []
+        spawned = not errors  # begin_start's spawn at levels[0] went through: wait for that worker
+        for level in levels if spawned else levels[1:]:
             try:
-                self._spawn(level)
+                if spawned:
+                    spawned = False
+                    self._await_ready()
+                else:
+                    self._spawn(level)
                 self.level = level
                 return
             except (WorkerDied, WorkerTimeout, OSError, subprocess.SubprocessError) as exc:
@@ -511,7 +538,7 @@ class Worker:
                 os.chmod(self._runtime / name, 0o644)
         return self._runtime
 
-    def _spawn(self, level: str) -> None:
+    def _spawn(self, level: str, wait: bool = True) -> None:
         self.generation += 1
         self.holds = False
         _become_subreaper()
@@ -593,6 +620,10 @@ class Worker:
             os.close(rep_w)
         self._requests, self._replies = req_w, rep_r
         os.set_blocking(req_w, False)  # sends carry a deadline: a worker that stops reading cannot block us
+        if wait:
+            self._await_ready()
+
+    def _await_ready(self) -> None:
         header, _ = self._receive(time.monotonic() + STARTUP_TIMEOUT_S)
         if not header.get("ready"):
             raise WorkerDied("the worker did not start")
@@ -671,6 +702,8 @@ class Worker:
     def send_raw(self, header: dict, blobs: list, timeout: float = STARTUP_TIMEOUT_S) -> None:
         """Send one already-encoded request (starting the worker if needed); a worker that does not
         take it within ``timeout`` seconds is killed (WorkerTimeout)."""
+        if self._levels:
+            self.finish_start()
         if not self.alive:
             self.start()
         self._seq += 1

@@ -138,6 +138,7 @@ def test_the_file_name_follows_every_check_source(tmp_path, monkeypatch):
     assert fingerprint(fake) != before
     monkeypatch.setenv(draws.ENV, str(tmp_path / "store"))
     store = DrawStore.of(fake)
+    assert store.path.parent.is_dir()
     assert store.path.parent == tmp_path / "store" and fingerprint(fake)[:20] in store.path.name
     monkeypatch.setenv(draws.ENV, "off")
     assert DrawStore.of(fake) is None
@@ -154,7 +155,7 @@ def test_an_older_fingerprint_file_is_removed_when_a_new_one_is_written(tmp_path
 
 def test_the_default_folder_is_kept_from_the_worker(monkeypatch):
     monkeypatch.delenv(draws.ENV, raising=False)
-    DrawStore.of(manifests.load("sequences"))
+    assert draws.store_folder() == draws.FOLDER
     assert draws.FOLDER.is_dir() and KIT_ROOT / ".cache" in private_paths()
 
 

@@ -98,13 +98,15 @@ def forge():
 
 
 @contextmanager
-def worker(level: str | None, limits: Limits = Limits(), private=()):
-    """A started worker whose stage holds ``probe.py`` (in a folder the sandbox uid can reach)."""
+def worker(level: str | None, limits: Limits = Limits(), private=(), start: bool = True):
+    """A started (``start``; else only made) worker whose stage holds ``probe.py`` (in a folder the
+    sandbox uid can reach)."""
     stage = Path(tempfile.mkdtemp(prefix="ag-test-stage-"))
     (stage / "probe.py").write_text(textwrap.dedent(PROBE))
     w = Worker(stage, limits, level=level, private_paths=tuple(private))
     try:
-        w.start()
+        if start:
+            w.start()
         yield w
     finally:
         w.close()
@@ -328,6 +330,37 @@ def test_when_bubblewrap_cannot_start_the_grader_falls_back_to_the_next_level(mo
     with worker(None) as w:
         assert w.level == ("namespaces" if sandbox.namespaces_available() else "uid")
         assert call(w, "facts")["uid"] == w.uid
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (HAS_BWRAP and IS_ROOT), reason="needs bubblewrap and root")
+def test_a_worker_started_while_the_grader_loads_falls_back_at_its_first_request(monkeypatch):
+    """begin_start spawns without waiting; the first request waits and, when that worker does not
+    start, tries the next levels as start() does."""
+    monkeypatch.setattr(sandbox, "_bwrap_command", lambda *args: ["bwrap", "--no-such-option"])
+    monkeypatch.delenv("AUTOGRADER_ISOLATION", raising=False)
+    with worker(None, start=False) as w:
+        w.begin_start()
+        assert w.level is None and w._proc is not None  # spawned, not yet waited for
+        assert call(w, "facts")["uid"] == w.uid
+        assert w.level == ("namespaces" if sandbox.namespaces_available() else "uid")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["spawn", "ready"])
+def test_a_worker_started_in_two_steps_that_cannot_start_says_why_once(monkeypatch, where):
+    def broken(self, level, wait=True):
+        raise OSError(f"no {level} here")
+
+    if where == "spawn":
+        monkeypatch.setattr(Worker, "_spawn", broken)
+    else:
+        monkeypatch.setattr(Worker, "_await_ready", lambda self: broken(self, self.level or "ready"))
+    with worker("process", start=False) as w:
+        w.begin_start()
+        with pytest.raises(RuntimeError, match=r"could not start the sandboxed worker: process: no \w+ here$"):
+            w.finish_start()
+        w.finish_start()  # nothing pending: a no-op
 
 
 @pytest.mark.slow

@@ -349,6 +349,7 @@ def test_gradescope_setup_and_grading_on_python_3_10(dist, pip_cache, tmp_path, 
     extras = set(versions) - {"numpy", "pytest", "hypothesis", "tomli", "exceptiongroup", "typing-extensions", "iniconfig",
                               "packaging", "pluggy", "pygments", "sortedcontainers", "pip", "setuptools"}
     assert not extras, f"the grader's venv holds more than grading runs: {sorted(extras)}"
+    assert list((root / "source" / ".cache" / "draws").glob(f"{NAME}-*.pickle")), "setup.sh keeps the reference's draws"
 
     ok(run(["/bin/bash", str(root / "source" / "run_autograder")], cwd=root,
            env={**env, "AUTOGRADER_ISOLATION": "process"}, timeout=CHECK_TIMEOUT_S))

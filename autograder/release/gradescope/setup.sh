@@ -38,4 +38,12 @@ chmod -R a+rX "$VENV"
 # Smoke test: the kit imports and knows the assignment.
 cd "$SOURCE"
 "$VENV/bin/python" -c 'import sys; from autograder import manifest; manifest.load(sys.argv[1])' "@ASSIGNMENT@"
+# Grade the reference once, now: it keeps the cases Hypothesis draws for the checks (.cache/draws/) and
+# the bytecode of the rewritten check files in the image, so each submission's grading replays them
+# instead of running Hypothesis's engine for every passing check (a few seconds per submission).
+REFERENCE_RESULTS="${TMPDIR:-/tmp}/autograder-reference-results.json"
+"$VENV/bin/python" -m autograder grade --assignment "@ASSIGNMENT@" --submission "$SOURCE/solutions/@ASSIGNMENT@" \
+    --output "$REFERENCE_RESULTS" > /dev/null \
+    || echo "setup.sh: grading the reference failed; submissions will be graded without the kept draws" >&2
+rm -f "$REFERENCE_RESULTS"
 echo "setup.sh: ready to grade @ASSIGNMENT@ with $("$VENV/bin/python" --version)"
