@@ -43,7 +43,12 @@ cd "$SOURCE"
 # instead of running Hypothesis's engine for every passing check (a few seconds per submission).
 REFERENCE_RESULTS="${TMPDIR:-/tmp}/autograder-reference-results.json"
 "$VENV/bin/python" -m autograder grade --assignment "@ASSIGNMENT@" --submission "$SOURCE/solutions/@ASSIGNMENT@" \
-    --output "$REFERENCE_RESULTS" > /dev/null \
-    || echo "setup.sh: grading the reference failed; submissions will be graded without the kept draws" >&2
-rm -f "$REFERENCE_RESULTS"
+    --output "$REFERENCE_RESULTS" > /dev/null || true
+if "$VENV/bin/python" -c 'import json, sys; r = json.load(open(sys.argv[1]))
+sys.exit(r["score"] != r["extra_data"]["max_score"] or not r["score"])' "$REFERENCE_RESULTS" 2>/dev/null; then
+    rm -f "$REFERENCE_RESULTS"
+else
+    echo "setup.sh: WARNING: the reference did not get full marks here (see $REFERENCE_RESULTS); submissions" \
+         "will be graded without the kept draws, and may not be graded at all" >&2
+fi
 echo "setup.sh: ready to grade @ASSIGNMENT@ with $("$VENV/bin/python" --version)"
