@@ -9,6 +9,7 @@ same example on perturbed inputs, of whose answer only a fingerprint ships.
 
 from __future__ import annotations
 
+import weakref
 from types import ModuleType
 from typing import Callable
 
@@ -47,13 +48,27 @@ def assert_example(student, expected: dict, example: Example) -> None:
     assert_sealed(student, sealed, example)
 
 
+#: submission -> {(id of an expected table, example): the table (kept alive, so its id stays its own)}
+#: that ``require_examples`` found right: every
+#: property check of a function opens with the same gate, which is judged once per submission (one
+#: that cannot be weakly referenced is judged every time; a wrong example is judged again each time).
+_RIGHT: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
 def require_examples(student, expected: dict, examples: list[Example]) -> None:
     """Gate of property checks: credit only when the function's worked examples are right (SPEC 8:
     shapes, dtypes and unchanged inputs earn nothing for values that are wrong)."""
+    try:
+        right = _RIGHT.setdefault(student, {})
+    except TypeError:
+        right = {}
     for example in examples:
+        if (id(expected), example) in right:
+            continue
         try:
             assert_example(student, expected, example)
         except CheckFailure as exc:
             raise CheckFailure(f"{example.function}: this property earns credit only once the worked example "
                                f"{example.__name__} is right; fix that first (its own check shows what is "
                                "wrong)") from exc
+        right[(id(expected), example)] = expected

@@ -1,0 +1,74 @@
+"""The gates many checks open with are judged once per submission (issue 13): a worked example found
+right is not run again for the same submission (a wrong one is judged again, its text unchanged); the
+gradient gate's verdict, pass or failure text, is kept per submission and gate case."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.checklib import examples
+from autograder.checklib.compare import CheckFailure
+
+import checks_recurrent as rc
+
+
+class Submission:
+    """A stand-in submission (weakly referenceable, like the grader's and a student's)."""
+
+
+def example_one(impl):
+    return {}
+
+
+example_one.function = "f"
+
+
+def test_worked_examples_found_right_are_not_run_again_for_the_same_submission(monkeypatch):
+    runs = []
+    monkeypatch.setattr(examples, "assert_example", lambda student, expected, example: runs.append(student))
+    table, other_table = {}, {}
+    first, second = Submission(), Submission()
+    for _ in range(3):
+        examples.require_examples(first, table, [example_one])
+    assert runs == [first]
+    examples.require_examples(second, table, [example_one])  # another submission: judged for it
+    examples.require_examples(first, other_table, [example_one])  # other expected values: judged again
+    assert runs == [first, second, first]
+
+
+def test_a_wrong_worked_example_is_judged_again_every_time_with_the_same_text(monkeypatch):
+    runs = []
+
+    def wrong(student, expected, example):
+        runs.append(student)
+        raise CheckFailure("f: 'y' is wrong")
+
+    monkeypatch.setattr(examples, "assert_example", wrong)
+    student = Submission()
+    texts = []
+    for _ in range(2):
+        with pytest.raises(CheckFailure) as failure:
+            examples.require_examples(student, {}, [example_one])
+        texts.append(str(failure.value))
+    assert len(runs) == 2 and texts[0] == texts[1] and "earns credit only once the worked example example_one" in texts[0]
+
+
+def test_the_gradient_gate_is_judged_once_per_submission_and_its_failure_kept(monkeypatch):
+    verdicts = iter([None, "lstm_forward: its outputs do not change when 'b' changes", None])
+    runs = []
+
+    def gate(student, case):
+        runs.append((student, case))
+        return next(verdicts)
+
+    monkeypatch.setattr(rc, "_gate_failure", gate)
+    case = object()  # the gate's cases are module constants; the memo keeps the case alive with its verdict
+    good, bad = Submission(), Submission()
+    rc.depends_on_every_input(good, case)
+    rc.depends_on_every_input(good, case)
+    for _ in range(2):
+        with pytest.raises(CheckFailure, match="do not change when 'b' changes"):
+            rc.depends_on_every_input(bad, case)
+    other_case = object()
+    rc.depends_on_every_input(good, other_case)
+    assert runs == [(good, case), (bad, case), (good, other_case)]
