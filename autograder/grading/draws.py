@@ -123,10 +123,11 @@ class DrawStore:
 
     def save(self) -> None:
         """Write the file if this grading added entries (merged with what another grading wrote in the
-        meantime; replaced atomically; a read-only kit keeps no file, and that is all)."""
+        meantime; replaced atomically; a read-only kit keeps no file, and that is all: a failure to
+        write is never a grading's failure)."""
         if not self.added:
             return
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(Exception):  # a cache: never the reason a grading fails
             self.path.parent.mkdir(parents=True, exist_ok=True)
             entries = {**self._read(self.path), **self.entries}
             fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".draws-")

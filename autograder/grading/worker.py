@@ -82,7 +82,20 @@ def fresh(value):
     return value
 
 
-def call_one(request: dict, arrays: list, shared: list | None = None) -> dict:
+class Shared:
+    """A batch's arguments, each decoded on first use (inside the call that uses it, so a bad one fails
+    that call as a bad argument of a single call does) and then only copied."""
+
+    def __init__(self, trees: list, arrays: list):
+        self.trees, self.arrays, self.values = trees, arrays, {}
+
+    def __getitem__(self, number: int):
+        if number not in self.values:
+            self.values[number] = wire.decode(self.trees[number], self.arrays, resolve)
+        return self.values[number]
+
+
+def call_one(request: dict, arrays: list, shared: Shared | None = None) -> dict:
     """Run one call; returns the reply values (never raises, whatever the student code does).
     With ``shared`` (a batch's decoded arguments), ``request["args"]`` numbers its arguments in it
     and the call gets fresh copies of them."""
@@ -146,7 +159,7 @@ def main() -> None:
         if op == "call":
             out = call_one(request, arrays)
         elif op == "call_many":
-            shared = [wire.decode(tree, arrays, resolve) for tree in request["shared"]]
+            shared = Shared(request["shared"], arrays)
             out = {"ok": True, "results": [call_one(r, arrays, shared) for r in request["calls"]]}
         elif op == "import":
             try:

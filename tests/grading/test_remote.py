@@ -104,6 +104,33 @@ def test_a_declared_cache_function_returns_a_handle_the_worker_resolves(submissi
     assert np.array_equal(submission.call("from_cache", cache), 3 * x)
 
 
+def test_call_many_sends_a_shared_argument_once_and_every_call_gets_it_unchanged(submission):
+    x = np.zeros(3)
+    calls = [(x,)] * 3 + [(np.ones(3),)]  # "mutate" adds 1 to its argument in place
+    sent = []
+    send = submission.worker.send_raw
+    submission.worker.send_raw = lambda header, blobs, timeout: sent.append(header) or send(header, blobs, timeout)
+    assert submission.call_many("mutate", calls) == [3.0, 3.0, 3.0, 6.0]
+    assert len(sent[-1]["shared"]) == 2 and [c["args"] for c in sent[-1]["calls"]] == [[0], [0], [0], [1]]
+    assert np.array_equal(x, np.zeros(3))
+    results = submission.call_many("boom", [(), ()])  # each call's error comes back as its own exception
+    assert all(isinstance(r, StudentException) and "bad input" in str(r) for r in results)
+
+
+def test_no_reset_round_trip_while_the_worker_holds_no_cache(submission):
+    requests = []
+    request = submission.worker.request
+    submission.worker.request = lambda header, values, timeout: requests.append(header["op"]) or request(
+        header, values, timeout)
+    submission.call("plain", np.arange(2.0))
+    submission.reset()
+    assert requests == ["import", "call"] and not submission.worker.holds
+    submission.call("forward", np.arange(2.0))  # a declared cache function: the worker keeps its cache
+    assert submission.worker.holds
+    submission.reset()
+    assert requests == ["import", "call", "call", "reset"] and not submission.worker.holds
+
+
 def test_watch_gives_the_arguments_as_they_were_after_the_call(submission):
     x = np.zeros(3)
     value, args, kwargs = submission.watch("mutate", x)
