@@ -176,24 +176,27 @@ def numerical_gradient(student, case, argument: str) -> np.ndarray:
     return numerical_gradients(student, case, argument, (NUMGRAD_EPS,))[0]
 
 
-#: submission -> {id of a gate case: (the case, the gate's failure message or None)}: every gradient check
-#: of a function opens with the same gate, whose numerical gradients are most of its cost; it is judged
-#: once per submission (a submission that cannot be weakly referenced is judged every time).
-_GATE_VERDICTS: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+#: submission -> {id of a gate case: the case (kept alive, so its id stays its own)} that passed
+#: ``depends_on_every_input``: every gradient check of a function opens with the same gate, whose numerical
+#: gradients are most of its cost; once passed, it is not judged again for that submission. A failing gate
+#: is judged again each time (a function stopped for time meanwhile fails it as "timed out earlier", as
+#: it always did); a submission that cannot be weakly referenced is judged every time.
+_GATE_PASSED: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
 def depends_on_every_input(student, case) -> None:
     """Gate of the gradient checks: the student's forward must depend on every argument (a numerical
     gradient that is not trivially zero), so a forward that computes nothing earns no gradient credit."""
     try:
-        verdicts = _GATE_VERDICTS.setdefault(student, {})
+        passed = _GATE_PASSED.setdefault(student, {})
     except TypeError:
-        verdicts = {}
-    if id(case) not in verdicts:
-        verdicts[id(case)] = (case, _gate_failure(student, case))
-    message = verdicts[id(case)][1]
+        passed = {}
+    if id(case) in passed:
+        return
+    message = _gate_failure(student, case)
     if message is not None:
         raise CheckFailure(message)
+    passed[id(case)] = case
 
 
 def _gate_failure(student, case) -> str | None:
