@@ -48,22 +48,35 @@ def assert_example(student, expected: dict, example: Example) -> None:
     assert_sealed(student, sealed, example)
 
 
-#: submission -> {(id of an expected table, example): the table (kept alive, so its id stays its own)}
-#: that ``require_examples`` found right: every
-#: property check of a function opens with the same gate, which is judged once per submission (one
-#: that cannot be weakly referenced is judged every time; a wrong example is judged again each time).
-_RIGHT: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+#: submission -> {ids of a gate's objects: the objects (kept alive, so their ids stay theirs)} of the gates
+#: it passed (``passed_before``/``note_passed``): gates many checks open with (the worked examples a
+#: property check waits for, the recurrent gradient checks' gate) are judged once per submission once
+#: passed; a failing gate is judged again each time, so its text is what it always was.
+_PASSED: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+def _passed_of(student) -> dict:
+    try:
+        return _PASSED.setdefault(student, {})
+    except TypeError:  # a submission that cannot be weakly referenced: judged every time
+        return {}
+
+
+def passed_before(student, *gate) -> bool:
+    """Whether ``student`` passed the gate identified by the objects ``gate`` in this process."""
+    return tuple(map(id, gate)) in _passed_of(student)
+
+
+def note_passed(student, *gate) -> None:
+    """Remember that ``student`` passed the gate identified by the objects ``gate``."""
+    _passed_of(student)[tuple(map(id, gate))] = gate
 
 
 def require_examples(student, expected: dict, examples: list[Example]) -> None:
     """Gate of property checks: credit only when the function's worked examples are right (SPEC 8:
     shapes, dtypes and unchanged inputs earn nothing for values that are wrong)."""
-    try:
-        right = _RIGHT.setdefault(student, {})
-    except TypeError:
-        right = {}
     for example in examples:
-        if (id(expected), example) in right:
+        if passed_before(student, expected, example):
             continue
         try:
             assert_example(student, expected, example)
@@ -71,4 +84,4 @@ def require_examples(student, expected: dict, examples: list[Example]) -> None:
             raise CheckFailure(f"{example.function}: this property earns credit only once the worked example "
                                f"{example.__name__} is right; fix that first (its own check shows what is "
                                "wrong)") from exc
-        right[(id(expected), example)] = expected
+        note_passed(student, expected, example)

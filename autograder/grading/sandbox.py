@@ -486,12 +486,12 @@ class Worker:
             return
         levels, self._levels = self._levels, []
         errors, self._start_errors = self._start_errors, []
-        spawned = not errors  # begin_start's spawn at levels[0] went through: wait for that worker
-        for level in levels if spawned else levels[1:]:
+        for k, level in enumerate(levels):
+            if k == 0 and errors:  # begin_start's spawn failed: its error is recorded
+                continue
             try:
-                if spawned:
-                    spawned = False
-                    self._await_ready()
+                if k == 0:
+                    self._await_ready()  # the worker begin_start spawned
                 else:
                     self._spawn(level)
                 self.level = level

@@ -9,13 +9,12 @@ they choose cases, points and names; the logic lives here once.
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 
 from autograder.checklib.compare import CheckFailure, assert_array, assert_close, assert_unchanged, describe_type
 from autograder.checklib.diagnosis import Layout, explain
 from autograder.checklib.errors import NotImplementedYet, StudentException
+from autograder.checklib.examples import note_passed, passed_before
 from autograder.checklib.numgrad import perturbations
 from autograder.checklib.settings import SkipCase
 from autograder.checklib.tolerances import GRAD_ATOL, GRAD_RTOL, NUMGRAD_EPS, TRIVIAL_GRAD
@@ -176,27 +175,17 @@ def numerical_gradient(student, case, argument: str) -> np.ndarray:
     return numerical_gradients(student, case, argument, (NUMGRAD_EPS,))[0]
 
 
-#: submission -> {id of a gate case: the case (kept alive, so its id stays its own)} that passed
-#: ``depends_on_every_input``: every gradient check of a function opens with the same gate, whose numerical
-#: gradients are most of its cost; once passed, it is not judged again for that submission. A failing gate
-#: is judged again each time (a function stopped for time meanwhile fails it as "timed out earlier", as
-#: it always did); a submission that cannot be weakly referenced is judged every time.
-_GATE_PASSED: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
-
-
 def depends_on_every_input(student, case) -> None:
     """Gate of the gradient checks: the student's forward must depend on every argument (a numerical
-    gradient that is not trivially zero), so a forward that computes nothing earns no gradient credit."""
-    try:
-        passed = _GATE_PASSED.setdefault(student, {})
-    except TypeError:
-        passed = {}
-    if id(case) in passed:
+    gradient that is not trivially zero), so a forward that computes nothing earns no gradient credit.
+    Every gradient check of a function opens with it and its numerical gradients are most of its cost:
+    once passed, it is not judged again for that submission (``checklib.examples.passed_before``)."""
+    if passed_before(student, case):
         return
     message = _gate_failure(student, case)
     if message is not None:
         raise CheckFailure(message)
-    passed[id(case)] = case
+    note_passed(student, case)
 
 
 def _gate_failure(student, case) -> str | None:
