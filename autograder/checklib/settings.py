@@ -2,6 +2,7 @@
 same inputs and the same score, locally and in the grader."""
 
 import copy
+import os
 import sys
 
 from hypothesis import HealthCheck, Phase, settings
@@ -97,7 +98,8 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
     Hypothesis and keeps a copy of the cases it generated; later checks of that strategy run
     ``body`` on copies of them (``first`` ones first) without Hypothesis's engine. Hypothesis runs
     such a check itself, from the start, only when a case fails (to find and shrink the failure
-    exactly as it always has) or when the constants Hypothesis mixes into its draws changed
+    exactly as it always has; with ``shrink=False`` the first failing case is the failure Hypothesis
+    would report, and is raised as is) or when the constants Hypothesis mixes into its draws changed
     meanwhile (``hypothesis_state``). In the grader, the cases of a passing check are also kept
     between gradings (``STORE``), so the first check of a strategy replays them too.
     """
@@ -114,9 +116,14 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
                 tally(copy.deepcopy(case))
             replayed = hypothesis_state() == key[3]
         except Exception as exc:
+            _note_failure(n, len(first), tally.ran - 1, exc)
             if _input_independent(exc):
                 raise
+            if not shrink and hypothesis_state() == key[3]:
+                RUNS["replayed"] += 1
+                raise  # what Hypothesis would report without shrinking: this first failing case, as raised
             replayed = False
+        RUNS["replayed" if replayed else "rerun"] += 1
         if not replayed:
             _hypothesis_run(strategy, tally.restart(), max_examples=n, shrink=shrink, first=first)
         elif store is not None:
@@ -127,8 +134,13 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
 
     def recorded(case):
         seen.append(copy.deepcopy(case))
-        tally(case)
+        try:
+            tally(case)
+        except Exception as exc:
+            _note_failure(n, len(first), len(seen) - 1, exc)  # kept: the first (shrinking comes after it)
+            raise
 
+    RUNS["engine"] += 1
     _hypothesis_run(strategy, recorded, max_examples=n, shrink=shrink, first=first)  # raises if a case fails
     if hypothesis_state() == key[3]:
         _DRAWN[key] = (strategy, seen[len(first):])  # Hypothesis runs the explicit ``first`` cases first
@@ -152,6 +164,22 @@ def hypothesis_state() -> int:
 #: The grader's store of draws kept between gradings (``autograder.grading.draws.DrawStore``: ``key``,
 #: ``get``, ``put``), or None (a student's checks, the kit's tests of this module): set by the grader.
 STORE: list = [None]
+
+#: How ``for_all`` ran its checks in this process: "engine" (through Hypothesis), "replayed" (kept
+#: cases, without the engine), "rerun" (a replayed case failed: through Hypothesis again).
+RUNS: dict[str, int] = {"engine": 0, "replayed": 0, "rerun": 0}
+
+#: Where each failing ``for_all`` first failed, in this process: pytest's id of the check (its
+#: PYTEST_CURRENT_TEST) -> [max_examples, number of ``first`` cases, index of the first failing case
+#: among first + generated ones, whether the failure depends on the input]. The evidence for a check's
+#: number of examples (``autograder.devtools.first_failures``).
+FIRST_FAILURES: dict[str, list] = {}
+
+
+def _note_failure(n: int, n_first: int, index: int, exc: Exception) -> None:
+    """Record where the running check first failed (its first failure; later ones are not kept)."""
+    node = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+    FIRST_FAILURES.setdefault(node, [n, n_first, index, not _input_independent(exc)])
 
 #: (id of a strategy, max_examples, shrink, hypothesis_state()) -> (the strategy, kept alive so its
 #: id stays its own; the cases Hypothesis generates from it when every one passes)

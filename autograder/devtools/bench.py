@@ -38,6 +38,7 @@ from ..classroom import grade_batch
 from ..classroom.batch import RESULTS, Record, discover, grader_hash
 from ..grading.command import grade_command
 from ..grading.draws import DrawStore
+from ..grading.grade import PROFILE_ENV
 from ..paths import KIT_ROOT
 from .classgen import write_class
 
@@ -51,10 +52,11 @@ LARGE_CLASS_ASSIGNMENTS = ("recurrent",)
 OPTIONS = {"isolation": None, "call_timeout_s": None, "max_examples": None}  # grade_batch's defaults
 
 
-def grade_once(assignment: str, submission: Path, output: Path) -> float:
+def grade_once(assignment: str, submission: Path, output: Path, env: dict | None = None) -> float:
     """Wall time of one ``python -m autograder grade`` (raises if the grader itself fails)."""
     start = time.monotonic()
-    proc = subprocess.run(grade_command(assignment, submission, output), cwd=KIT_ROOT, capture_output=True, text=True)
+    proc = subprocess.run(grade_command(assignment, submission, output), cwd=KIT_ROOT, capture_output=True, text=True,
+                          env=None if env is None else {**os.environ, **env})
     seconds = time.monotonic() - start
     if proc.returncode != 0:
         raise RuntimeError(f"grading {submission} failed: {proc.stderr.strip()[-500:]}")
@@ -104,7 +106,32 @@ def bench_one(assignment: str, runs: int, tmp: Path) -> tuple[float, bool]:
           f"score {score:g}/{full:g})  {verdict}", flush=True)
     if not ok:
         _missed(f"{assignment}: one correct submission took {median:.2f} s (target <= {target:g} s)")
+    bench_profile(assignment, manifests.load(assignment).solutions, tmp)
     return median, ok
+
+
+def profile_line(wall: float, profile: dict) -> str:
+    """One line saying where a grading's wall time went, from ``grade``'s profile (PROFILE_ENV)."""
+    marks = profile["grader_cpu_s"]
+    grader = marks["end"]
+    runs = profile["hypothesis"]
+    return (f"profile: wall {wall:.2f} s = grader CPU {grader:.2f} s (interpreter start and the kit's imports "
+            f"{marks['start']:.2f} s, pytest and the checks' imports {marks['imports'] - marks['start']:.2f} s, "
+            f"the checks {grader - marks['imports']:.2f} s) + worker CPU {profile['worker_cpu_s']:.2f} s "
+            f"(the student's code: {profile['student_calls']:,} calls in {profile['requests']:,} requests, "
+            f"{profile['batched_calls']:,} of them the perturbed forwards of numerical gradients) + waits "
+            f"{max(0.0, wall - grader - profile['worker_cpu_s']):.2f} s; Hypothesis: {runs['engine']} checks "
+            f"through its engine, {runs['replayed']} replayed kept cases, {runs['rerun']} reran after a replayed "
+            "case failed")
+
+
+def bench_profile(assignment: str, submission: Path, tmp: Path) -> dict:
+    """Grade ``submission`` once more with the grader's profile on; print and return it."""
+    path = tmp / f"{assignment}-profile.json"
+    wall = grade_once(assignment, submission, tmp / f"{assignment}-profiled.json", env={PROFILE_ENV: str(path)})
+    profile = json.loads(path.read_text(encoding="utf-8"))
+    print(f"  {profile_line(wall, profile)}", flush=True)
+    return profile
 
 
 def wrong_versus_correct(seconds: dict[str, float], full: set[str]) -> tuple[str, float, float] | None:

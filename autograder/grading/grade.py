@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
 import shutil
 import signal
 import sys
 import threading
+import time
 import traceback
 from pathlib import Path
 
@@ -63,6 +65,28 @@ def private_paths() -> tuple[Path, ...]:
     return tuple(out)
 
 
+#: Environment variable naming a file where a grading writes where its time went (``bench``'s profile).
+PROFILE_ENV = "AUTOGRADER_PROFILE"
+
+
+def write_profile(path: str, marks: dict[str, float], worker: Worker | None) -> None:
+    """Where one grading's time went, as JSON in ``path``: the grader's CPU seconds (``marks``: when
+    grade() began, i.e. interpreter start and the kit's imports; when pytest, Hypothesis and the checks
+    were imported; the end), the worker's (as its last answer said), the requests sent to it and
+    the student calls they carried (``batched``: in call_many batches, i.e. numerical gradients), and
+    how the checks' Hypothesis runs went (``checklib.settings.RUNS``) and where each failing check
+    first failed (``FIRST_FAILURES``). Never fails a grading."""
+    from ..checklib.settings import FIRST_FAILURES, RUNS
+
+    cpu = getattr(worker, "cpu", None)
+    data = {"grader_cpu_s": marks, "worker_cpu_s": cpu if isinstance(cpu, (int, float)) else 0.0,
+            "requests": getattr(worker, "sent", 0), "student_calls": getattr(worker, "calls_sent", 0),
+            "batched_calls": getattr(worker, "batched_calls", 0), "hypothesis": dict(RUNS),
+            "first_failures": FIRST_FAILURES}
+    with contextlib.suppress(OSError):
+        Path(path).write_text(json.dumps(data), encoding="utf-8")
+
+
 def grade(assignment: str, submission_path: Path, output: Path, *, isolation: str | None = None,
           limits: Limits | None = None, call_timeout_s: float | None = None,
           max_examples: int | None = None, budget_s: float | None = None) -> Results:
@@ -76,6 +100,7 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
         ManifestError: unknown assignment; SubmissionError: unreadable submission path.
         (Both before anything is written: the grader itself cannot run.)
     """
+    marks = {"start": time.process_time()}
     manifest = manifests.load(assignment)
     stage = stage_submission(Path(submission_path), list(manifest.files),
                              accept_numbered_copies=manifest.accept_numbered_copies)
@@ -91,6 +116,7 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
         worker = Worker(stage.folder, limits, level=isolation, private_paths=private_paths())
         worker.begin_start()
         from ..runner.collector import run_checks  # the checks' machinery (pytest, Hypothesis) loads meanwhile
+        marks["imports"] = time.process_time()
 
         draws = DrawStore.of(manifest, draws_folder) if draws_folder is not None else None
         worker.finish_start()
@@ -128,4 +154,6 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
         with contextlib.suppress(Exception):  # e.g. RecursionError on a folder nested very deep
             shutil.rmtree(stage.folder, ignore_errors=True)
     results.write(output)
+    if os.environ.get(PROFILE_ENV):
+        write_profile(os.environ[PROFILE_ENV], dict(marks, end=time.process_time()), worker)
     return results

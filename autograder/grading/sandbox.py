@@ -459,6 +459,10 @@ class Worker:
     _levels: list = field(default_factory=list)  # begin_start: the levels finish_start tries, in order
     _start_errors: list = field(default_factory=list)
     hidden: list = field(default_factory=list)  # private paths whose permissions were tightened
+    sent: int = 0  # requests sent, the student calls they asked for, those in batches (bench's profile)
+    calls_sent: int = 0
+    batched_calls: int = 0
+    cpu: float | None = None  # the worker's CPU seconds, as its last answer said (bench's profile)
 
     # ------------------------------------------------------------ life cycle
 
@@ -708,6 +712,10 @@ class Worker:
             self.start()
         self._seq += 1
         header = dict(header, seq=self._seq)
+        self.sent += 1
+        batch = len(header["calls"]) if header.get("op") == "call_many" else 0
+        self.calls_sent += batch or header.get("op") == "call"
+        self.batched_calls += batch
         try:
             wire.send(self._requests, header, blobs, deadline=time.monotonic() + timeout)
         except wire.ChannelTimeout:
@@ -726,6 +734,7 @@ class Worker:
             if header.get("seq") != self._seq:
                 raise WorkerDied("it sent an answer that does not belong to the request (forged or out of turn)")
             self.holds = header.get("held") != 0
+            self.cpu = header.get("cpu")
             return header, arrays
         except WorkerTimeout as exc:
             exc.memory = memory_in_use(self._proc.pid) if self._proc is not None else None  # before it is gone

@@ -16,7 +16,7 @@ from hypothesis import settings as hypothesis_settings
 from .. import manifest as manifests
 from ..checklib.feedback import describe, failure_kind
 from ..checklib.pytest_plugin import REFERENCE, SUBMISSION, item_info
-from ..checklib.settings import PROFILE, STORE
+from ..checklib.settings import FIRST_FAILURES, PROFILE, STORE
 from ..paths import KIT_ROOT
 from .grouping import group_failures
 from .results import CheckResult, Results
@@ -111,6 +111,7 @@ def run_checks(manifest: manifests.Manifest, submission, reference, results: Res
     ]
     sink = io.StringIO()
     STORE[0] = draws
+    FIRST_FAILURES.clear()  # this grading's
     try:
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             code = pytest.main(args, plugins=[collector])
