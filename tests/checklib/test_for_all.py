@@ -132,3 +132,54 @@ def test_a_check_that_could_judge_no_case_fails_with_the_skips_verdict(warm):
 
     with pytest.raises(AssertionError, match="earns credit only once"):
         settings.for_all(strategy, body)
+
+
+def test_without_shrinking_a_failing_replayed_case_is_raised_as_hypothesis_would_report_it():
+    """A hidden check (shrink=False) whose replayed case fails gets the failure Hypothesis's own run
+    reports (its first failing case, not shrunk) without running the engine again."""
+    strategy = ARRAYS
+    replayed(strategy, shrink=False)
+
+    def body(case):
+        assert not np.any(case > 5.0), f"wrong at {case.tolist()}"
+
+    with pytest.raises(AssertionError) as direct:
+        settings._hypothesis_run(strategy, body, shrink=False)
+    runs = dict(settings.RUNS)
+    with pytest.raises(AssertionError) as fast:
+        settings.for_all(strategy, body, shrink=False)
+    assert str(fast.value) == str(direct.value)
+    assert settings.RUNS["rerun"] == runs["rerun"] and settings.RUNS["engine"] == runs["engine"]
+    with pytest.raises(AssertionError):  # with shrinking (a public check), Hypothesis runs again
+        replayed(strategy)
+        settings.for_all(strategy, body)
+    assert settings.RUNS["rerun"] == runs["rerun"] + 1
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["hypothesis", "replay"])
+def test_the_first_failing_case_of_a_check_is_recorded(warm, monkeypatch):
+    """``FIRST_FAILURES`` (the evidence of devtools.first_failures): where a check first failed, counted
+    over its ``first`` cases and then the generated ones; shrinking afterwards does not move it."""
+    strategy = hnp.arrays(np.float64, st.integers(1, 4), elements=st.floats(-10, 10))
+    if warm:
+        settings.for_all(strategy, lambda a: None, max_examples=10)
+    cases = reference_run(strategy, first=(np.zeros(2),), max_examples=10)
+    fails_from = next(i for i, c in enumerate(cases) if i > 0 and np.any(c > 1.0))
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "test_x.py::test_y[a] (call)")
+    settings.FIRST_FAILURES.clear()
+
+    def body(a):
+        assert not np.any(a > 1.0)
+
+    with pytest.raises(AssertionError):
+        settings.for_all(strategy, body, max_examples=10, first=(np.zeros(2),))
+    assert settings.FIRST_FAILURES == {"test_x.py::test_y[a]": [10, 1, fails_from, True]}
+    settings.FIRST_FAILURES.clear()
+
+    def not_implemented(a):
+        raise NotImplementedYet("f")
+
+    with pytest.raises(NotImplementedYet):
+        settings.for_all(strategy, not_implemented, max_examples=10)
+    assert settings.FIRST_FAILURES == {"test_x.py::test_y[a]": [10, 0, 0, False]}  # no input changes it
+    settings.FIRST_FAILURES.clear()

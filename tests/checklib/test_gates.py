@@ -4,6 +4,7 @@ again each time (so a function stopped for time meanwhile reports that, as it al
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from autograder.checklib import examples
@@ -73,3 +74,57 @@ def test_the_gradient_gate_once_passed_is_not_judged_again_and_a_failing_one_is(
     other_case = object()
     rc.depends_on_every_input(good, other_case)
     assert runs == [(good, case), (bad, case), (bad, case), (good, other_case)]
+
+
+class Counted:
+    """A submission (the reference, in this process) counting the batches of calls it is sent."""
+
+    def __init__(self, reference, fail: bool = False):
+        self.reference, self.fail, self.batches = reference, fail, 0
+
+    def call_many(self, name, calls):
+        self.batches += 1
+        if self.fail:
+            return [ValueError("no") for _ in calls]
+        return self.reference.call_many(name, calls)
+
+
+@pytest.fixture(scope="module")
+def reference():
+    from autograder import manifest as manifests
+    from autograder.grading.grade import reference_submission
+
+    return reference_submission(manifests.load("recurrent"))
+
+
+def test_a_numerical_gradient_is_taken_once_per_submission_and_case(reference):
+    """The gradient gate's worked case is also the first case of each gradient check: the student's
+    perturbed forwards on it run once per grading (a fresh copy of the case gives the same key)."""
+    import copy
+
+    from examples_recurrent import CASES
+
+    case = CASES["lstm"]
+    student, other = Counted(reference), Counted(reference)
+    first = rc.numerical_gradient(student, case, "Wx")
+    first[0, 0] = 1e9  # the caller's copy: the kept one stays as computed
+    again = rc.numerical_gradient(student, copy.deepcopy(case), "Wx")
+    assert student.batches == 1 and again[0, 0] != 1e9
+    rc.numerical_gradient(student, case, "Wh")
+    rc.numerical_gradient(other, case, "Wx")
+    assert (student.batches, other.batches) == (2, 1)
+    changed = copy.deepcopy(case)
+    changed.args[0][0, 0, 0] += 1.0  # other inputs: taken again
+    rc.numerical_gradient(student, changed, "Wx")
+    assert student.batches == 3
+    np.testing.assert_allclose(again, rc.numerical_gradient(Counted(reference), case, "Wx"))
+
+
+def test_a_forward_that_fails_is_asked_again_each_time(reference):
+    from examples_recurrent import CASES
+
+    failing = Counted(reference, fail=True)
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            rc.numerical_gradient(failing, CASES["lstm"], "Wx")
+    assert failing.batches == 2

@@ -1,0 +1,64 @@
+"""Where one grading's time went and where its checks first failed (``grade``'s profile, read by
+``make bench`` and ``python -m autograder.devtools.first_failures``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from autograder import manifest as manifests
+from autograder.devtools import first_failures
+from autograder.devtools.bench import profile_line
+from autograder.grading.grade import PROFILE_ENV
+from helpers import run_grade
+
+
+def test_families_keep_the_latest_generated_case_that_first_failed():
+    profiles = {
+        "a-bug": {"first_failures": {
+            "assignments/x/public/test_x.py::test_f[one]": [20, 2, 1, True],  # a worked (first) case
+            "assignments/x/public/test_x.py::test_f[two]": [20, 2, 4, True],  # generated case 3
+            "assignments/x/hidden/test_h.py::test_g[k]": [10, 0, 9, False],  # no input changes it
+        }},
+        "b-bug": {"first_failures": {"assignments/x/public/test_x.py::test_f[one]": [20, 2, 2, True]}},
+        "reference": {"first_failures": {}},
+    }
+    families = first_failures.summarize(profiles)
+    assert set(families) == {"test_x.py::test_f"}
+    f = families["test_x.py::test_f"]
+    assert (f.examples, f.failed, f.on_generated, f.latest) == ({20}, 3, 2, 3)
+    assert f.where == "a-bug: test_f[two]"
+    text = first_failures.report(families, len(profiles))
+    assert text.startswith("3 gradings") and "latest first failure: case 3 (a-bug: test_f[two])" in text
+
+
+def test_entries_are_the_reference_the_examples_and_the_class():
+    manifest = manifests.load("sequences")
+    entries = first_failures.entries("sequences")
+    assert entries[0] == manifest.solutions
+    assert {p.parent.name for p in entries[1:]} == {"submissions", manifest.class_folder.name}
+    assert not any(p.name == "expected.toml" for p in entries)
+
+
+@pytest.mark.slow
+def test_a_grading_writes_its_profile(tmp_path):
+    """The profile: CPU of grader and worker, requests and student calls, Hypothesis's runs, and the
+    checks that failed with where they first failed."""
+    sign_bug = tmp_path / "sign-bug"
+    shutil.copytree(manifests.load("sequences").root / "submissions" / "residual-sign-flipped", sign_bug)
+    profile = tmp_path / "profile.json"
+    run = run_grade("sequences", sign_bug, tmp_path / "results.json", env={**os.environ, PROFILE_ENV: str(profile)})
+    assert run.returncode == 0, run.stderr
+    data = json.loads(profile.read_text())
+    marks = data["grader_cpu_s"]
+    assert 0 < marks["start"] <= marks["imports"] < marks["end"]
+    assert data["worker_cpu_s"] > 0 and data["student_calls"] >= data["requests"] // 2 > 0
+    assert sum(data["hypothesis"].values()) > 0
+    failed = {t["name"] for t in run.results["tests"] if t["score"] < t["max_score"]}
+    assert failed and data["first_failures"]
+    assert all(n >= 1 and 0 <= index < n + n_first for n, n_first, index, _ in data["first_failures"].values())
+    line = profile_line(2.0, data)
+    assert line.startswith("profile: wall 2.00 s = grader CPU") and f"{data['student_calls']:,} calls" in line
