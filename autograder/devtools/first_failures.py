@@ -77,12 +77,14 @@ def profile_all(assignment: str, jobs: int) -> dict[str, dict]:
     """Grade every entry with the profile on; entry name -> its profile."""
     from .bench import grade_once
 
+    reference = manifests.load(assignment).solutions
+
     def one(path: Path) -> tuple[str, dict]:
         with tempfile.TemporaryDirectory(prefix="ag-first-") as tmp:
             profile = Path(tmp) / "profile.json"
             grade_once(assignment, path, Path(tmp) / "results.json", env={PROFILE_ENV: str(profile)})
-            return path.name if path.parent.name != assignment else "reference", \
-                json.loads(profile.read_text(encoding="utf-8"))
+            name = "reference" if path == reference else f"{path.parent.name}/{path.name}"
+            return name, json.loads(profile.read_text(encoding="utf-8"))
 
     with ThreadPoolExecutor(jobs) as pool:
         return dict(pool.map(one, entries(assignment)))

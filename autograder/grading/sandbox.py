@@ -462,7 +462,7 @@ class Worker:
     sent: int = 0  # requests sent, the student calls they asked for, those in batches (bench's profile)
     calls_sent: int = 0
     batched_calls: int = 0
-    cpu: float | None = None  # the worker's CPU seconds, as its last answer said (bench's profile)
+    cpu: float | None = None  # the running worker's CPU seconds, as its last answer said (bench's profile)
 
     # ------------------------------------------------------------ life cycle
 

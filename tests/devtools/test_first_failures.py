@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,22 @@ def test_a_grading_writes_its_profile(tmp_path):
     assert all(n >= 1 and 0 <= index < n + n_first for n, n_first, index, _ in data["first_failures"].values())
     line = profile_line(2.0, data)
     assert line.startswith("profile: wall 2.00 s = grader CPU") and f"{data['student_calls']:,} calls" in line
+
+
+def test_every_entry_is_graded_with_the_profile_on_and_named(monkeypatch):
+    from autograder.devtools import bench
+
+    graded = []
+
+    def fake_grade_once(assignment, submission, output, env=None):
+        graded.append(submission)
+        Path(env[PROFILE_ENV]).write_text(json.dumps({"first_failures": {}, "entry": submission.name}))
+        return 1.0
+
+    monkeypatch.setattr(bench, "grade_once", fake_grade_once)
+    profiles = first_failures.profile_all("sequences", jobs=2)
+    assert sorted(graded) == sorted(first_failures.entries("sequences"))
+    assert profiles["reference"]["entry"] == manifests.load("sequences").solutions.name
+    names = set(profiles) - {"reference"}
+    assert names and all(n.split("/")[0] in ("submissions", "class") for n in names)
+    assert all(profiles[n]["entry"] == n.split("/", 1)[1] for n in names)
