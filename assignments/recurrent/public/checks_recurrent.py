@@ -103,13 +103,33 @@ def forward_matches(student, reference, case) -> None:
         assert_close(case.forward_name, name, got[name], value)
 
 
+#: submission -> {(backward, digest of the case's inputs and upstream gradients): its gradients}: one
+#: check per gradient (dx, dh0, dWx, ...) draws the same cases, so the student's forward and backward
+#: run once per case and grading, and each check judges its own output of that answer (kept only
+#: when both answered: an error is met again by every check, as before).
+_GRADIENTS: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+def student_gradients(student, case) -> dict:
+    """{gradient name: value} of the student's backward on its own forward's cache (``own_forward``:
+    a forward that raises skips the case), once per case and grading; the caller gets copies."""
+    key = (case.backward_name, _digest(case), _digest_arrays(case.upstream))
+    try:
+        known = _GRADIENTS.setdefault(student, {})
+    except TypeError:  # a submission that cannot be weakly referenced: run every time
+        known = {}
+    if key not in known:
+        _, cache = own_forward(case, lambda: forward(student, case))
+        known[key] = backward(student, case, cache)
+    return {name: value.copy() if isinstance(value, np.ndarray) else value for name, value in known[key].items()}
+
+
 def backward_output_matches(student, reference, case, output: str) -> None:
     """The gradient ``output`` of the backward equals the reference's (each student function run on
     its own forward's cache)."""
     _, ref_cache = forward(reference, case)
     want = backward(reference, case, ref_cache)[output]
-    _, cache = own_forward(case, lambda: forward(student, case))
-    got = backward(student, case, cache)[output]
+    got = student_gradients(student, case)[output]
     assert_close(case.backward_name, output, got, want)
 
 
@@ -166,9 +186,14 @@ _NUMERICAL: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionar
 
 
 def _digest(case) -> bytes:
-    """A digest of a case's inputs (arrays by dtype, shape and bytes; anything else by repr)."""
+    """A digest of a case's inputs."""
+    return _digest_arrays((*case.args, *case.kwargs.items()))
+
+
+def _digest_arrays(values) -> bytes:
+    """A digest of ``values`` (arrays by dtype, shape and bytes; anything else by repr)."""
     h = hashlib.sha256()
-    for value in (*case.args, *case.kwargs.items()):
+    for value in values:
         if isinstance(value, np.ndarray):
             h.update(repr((value.dtype.str, value.shape)).encode() + np.ascontiguousarray(value).tobytes())
         else:
@@ -246,8 +271,7 @@ def gradient_consistent(student, case, output: str) -> None:
     """
     argument = output[1:]
     numeric = own_forward(case, lambda: numerical_gradient(student, case, argument))
-    _, cache = own_forward(case, lambda: forward(student, case))
-    analytic = backward(student, case, cache)[output]
+    analytic = student_gradients(student, case)[output]
     try:
         assert_close(case.backward_name, output, analytic, numeric, rtol=GRAD_RTOL, atol=GRAD_ATOL,
                      what="numerical gradient of your forward")
