@@ -128,3 +128,53 @@ def test_a_forward_that_fails_is_asked_again_each_time(reference):
         with pytest.raises(ValueError):
             rc.numerical_gradient(failing, CASES["lstm"], "Wx")
     assert failing.batches == 2
+
+
+class CountedCalls:
+    """A submission (the reference, in this process) counting the calls of each function."""
+
+    def __init__(self, reference, failing: str = ""):
+        self.reference, self.failing, self.calls = reference, failing, []
+
+    def call(self, name, *args, **kwargs):
+        self.calls.append(name)
+        if name == self.failing:
+            from autograder.checklib.errors import StudentException
+
+            raise StudentException(name, "ValueError", "no", "")
+        return self.reference.call(name, *args, **kwargs)
+
+
+def test_the_checks_of_a_backwards_gradients_share_one_run_per_case(reference):
+    """One check per gradient draws the same cases: the student's forward and backward run once per
+    case; each check gets its own copy of the answer."""
+    import copy
+
+    from examples_recurrent import CASES
+
+    case = CASES["lstm"]
+    student = CountedCalls(reference)
+    dx = rc.student_gradients(student, case)["dx"]
+    dx[...] = 1e9
+    again = rc.student_gradients(student, copy.deepcopy(case))
+    assert student.calls == ["lstm_forward", "lstm_backward"] and not np.any(again["dx"] == 1e9)
+    _, cache = rc.forward(reference, case)
+    want = rc.backward(reference, case, cache)
+    assert all(np.array_equal(again[name], want[name]) for name in want)
+    other_upstream = copy.deepcopy(case)
+    other_upstream.upstream[0][...] += 1.0
+    rc.student_gradients(student, other_upstream)  # other upstream gradients: run again
+    assert len(student.calls) == 4
+
+
+@pytest.mark.parametrize("failing", ["lstm_forward", "lstm_backward"])
+def test_a_forward_or_backward_that_raises_is_run_again_by_every_check(reference, failing):
+    from autograder.checklib.settings import SkipCase
+    from autograder.checklib.errors import StudentException
+    from examples_recurrent import CASES
+
+    student = CountedCalls(reference, failing=failing)
+    for _ in range(2):
+        with pytest.raises(SkipCase if failing == "lstm_forward" else StudentException):
+            rc.student_gradients(student, CASES["lstm"])
+    assert student.calls.count(failing) == 2
