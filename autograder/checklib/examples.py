@@ -55,11 +55,17 @@ def assert_example(student, expected: dict, example: Example) -> None:
 _PASSED: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
-def _passed_of(student) -> dict:
+def kept_for(table: "weakref.WeakKeyDictionary[object, dict]", student) -> dict:
+    """What ``table`` keeps for ``student`` in this process (for a submission that cannot be weakly
+    referenced, a fresh dict each time: nothing is kept, everything is judged again)."""
     try:
-        return _PASSED.setdefault(student, {})
-    except TypeError:  # a submission that cannot be weakly referenced: judged every time
+        return table.setdefault(student, {})
+    except TypeError:
         return {}
+
+
+def _passed_of(student) -> dict:
+    return kept_for(_PASSED, student)
 
 
 def passed_before(student, *gate) -> bool:

@@ -17,7 +17,7 @@ import numpy as np
 from autograder.checklib.compare import CheckFailure, assert_array, assert_close, assert_unchanged, describe_type
 from autograder.checklib.diagnosis import Layout, explain
 from autograder.checklib.errors import NotImplementedYet, StudentException
-from autograder.checklib.examples import note_passed, passed_before
+from autograder.checklib.examples import kept_for, note_passed, passed_before
 from autograder.checklib.numgrad import perturbations
 from autograder.checklib.settings import SkipCase
 from autograder.checklib.tolerances import GRAD_ATOL, GRAD_RTOL, NUMGRAD_EPS, TRIVIAL_GRAD
@@ -114,10 +114,7 @@ def student_gradients(student, case) -> dict:
     """{gradient name: value} of the student's backward on its own forward's cache (``own_forward``:
     a forward that raises skips the case), once per case and grading; the caller gets copies."""
     key = (case.backward_name, _digest(case), _digest_arrays(case.upstream))
-    try:
-        known = _GRADIENTS.setdefault(student, {})
-    except TypeError:  # a submission that cannot be weakly referenced: run every time
-        known = {}
+    known = kept_for(_GRADIENTS, student)
     if key not in known:
         _, cache = own_forward(case, lambda: forward(student, case))
         known[key] = backward(student, case, cache)
@@ -205,10 +202,7 @@ def numerical_gradients(student, case, argument: str, steps: tuple[float, ...]) 
     """d(sum_k output_k * upstream_k)/d(argument) of the student's forward by centred differences, once
     per step size in ``steps`` (all in one batch; taken once per grading for identical inputs)."""
     key = (case.forward_name, argument, steps, _digest(case))
-    try:
-        known = _NUMERICAL.setdefault(student, {})
-    except TypeError:  # a submission that cannot be weakly referenced: computed every time
-        known = {}
+    known = kept_for(_NUMERICAL, student)
     if key not in known:
         known[key] = _numerical_gradients(student, case, argument, steps)
     return [g.copy() for g in known[key]]
