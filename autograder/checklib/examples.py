@@ -64,18 +64,14 @@ def kept_for(table: "weakref.WeakKeyDictionary[object, dict]", student) -> dict:
         return {}
 
 
-def _passed_of(student) -> dict:
-    return kept_for(_PASSED, student)
-
-
 def passed_before(student, *gate) -> bool:
     """Whether ``student`` passed the gate identified by the objects ``gate`` in this process."""
-    return tuple(map(id, gate)) in _passed_of(student)
+    return tuple(map(id, gate)) in kept_for(_PASSED, student)
 
 
 def note_passed(student, *gate) -> None:
     """Remember that ``student`` passed the gate identified by the objects ``gate``."""
-    _passed_of(student)[tuple(map(id, gate))] = gate
+    kept_for(_PASSED, student)[tuple(map(id, gate))] = gate
 
 
 def require_examples(student, expected: dict, examples: list[Example]) -> None:

@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import manifest as manifests
+from ..classroom.batch import discover
 from ..grading.grade import PROFILE_ENV
+from .snapshot import sources
 
 
 @dataclass
@@ -63,31 +65,30 @@ def summarize(profiles: dict[str, dict]) -> dict[str, Family]:
     return families
 
 
-def entries(assignment: str) -> list[Path]:
-    """The reference, the example submissions and the bundled class's entries of ``assignment``."""
+def entries(assignment: str) -> dict[str, Path]:
+    """Label -> path of what ``profile_all`` grades: "reference", and "<label>/<student>" for the
+    example submissions and the bundled class (found as ``snapshot`` and the batch grader find them)."""
     manifest = manifests.load(assignment)
-    out = [manifest.solutions]
-    for folder in (manifest.root / "submissions", manifest.class_folder):
-        if folder.is_dir():
-            out += sorted(p for p in folder.iterdir() if not p.name.startswith(".") and (p.is_dir() or p.suffix == ".zip"))
+    out = {"reference": manifest.solutions}
+    for label, folder in sources(manifest).items():
+        for sub in discover(folder)[0]:
+            out[f"{label}/{sub.student}"] = sub.path
     return out
 
 
 def profile_all(assignment: str, jobs: int) -> dict[str, dict]:
-    """Grade every entry with the profile on; entry name -> its profile."""
+    """Grade every entry with the profile on; entry label -> its profile."""
     from .bench import grade_once
 
-    reference = manifests.load(assignment).solutions
-
-    def one(path: Path) -> tuple[str, dict]:
+    def one(item: tuple[str, Path]) -> tuple[str, dict]:
+        name, path = item
         with tempfile.TemporaryDirectory(prefix="ag-first-") as tmp:
             profile = Path(tmp) / "profile.json"
             grade_once(assignment, path, Path(tmp) / "results.json", env={PROFILE_ENV: str(profile)})
-            name = "reference" if path == reference else f"{path.parent.name}/{path.name}"
             return name, json.loads(profile.read_text(encoding="utf-8"))
 
     with ThreadPoolExecutor(jobs) as pool:
-        return dict(pool.map(one, entries(assignment)))
+        return dict(pool.map(one, entries(assignment).items()))
 
 
 def report(families: dict[str, Family], entries_graded: int) -> str:

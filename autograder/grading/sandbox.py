@@ -713,9 +713,11 @@ class Worker:
         self._seq += 1
         header = dict(header, seq=self._seq)
         self.sent += 1
-        batch = len(header["calls"]) if header.get("op") == "call_many" else 0
-        self.calls_sent += batch or header.get("op") == "call"
-        self.batched_calls += batch
+        if header.get("op") == "call_many":
+            self.calls_sent += len(header["calls"])
+            self.batched_calls += len(header["calls"])
+        elif header.get("op") == "call":
+            self.calls_sent += 1
         try:
             wire.send(self._requests, header, blobs, deadline=time.monotonic() + timeout)
         except wire.ChannelTimeout:

@@ -10,8 +10,8 @@ arrays it answers with; the trusted grader validates and compares them.
 
 import importlib.util
 import os
-import time
 import sys
+import time
 import traceback
 
 REQUESTS, REPLIES = int(sys.argv[1]), int(sys.argv[2])  # pipe fds inherited from the grader

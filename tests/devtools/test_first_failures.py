@@ -39,9 +39,11 @@ def test_families_keep_the_latest_generated_case_that_first_failed():
 def test_entries_are_the_reference_the_examples_and_the_class():
     manifest = manifests.load("sequences")
     entries = first_failures.entries("sequences")
-    assert entries[0] == manifest.solutions
-    assert {p.parent.name for p in entries[1:]} == {"submissions", manifest.class_folder.name}
-    assert not any(p.name == "expected.toml" for p in entries)
+    assert entries["reference"] == manifest.solutions
+    assert {name.split("/")[0] for name in entries if name != "reference"} == {"submissions", "class"}
+    assert {p.parent for name, p in entries.items() if name != "reference"} == {manifest.submissions,
+                                                                               manifest.class_folder}
+    assert not any(p.name == "expected.toml" for p in entries.values())
 
 
 @pytest.mark.slow
@@ -77,8 +79,9 @@ def test_every_entry_is_graded_with_the_profile_on_and_named(monkeypatch):
 
     monkeypatch.setattr(bench, "grade_once", fake_grade_once)
     profiles = first_failures.profile_all("sequences", jobs=2)
-    assert sorted(graded) == sorted(first_failures.entries("sequences"))
+    entries = first_failures.entries("sequences")
+    assert sorted(graded) == sorted(entries.values())
     assert profiles["reference"]["entry"] == manifests.load("sequences").solutions.name
     names = set(profiles) - {"reference"}
     assert names and all(n.split("/")[0] in ("submissions", "class") for n in names)
-    assert all(profiles[n]["entry"] == n.split("/", 1)[1] for n in names)
+    assert all(profiles[n]["entry"] == entries[n].name for n in names)
