@@ -28,6 +28,12 @@ def cmd_grade(args) -> int:
     return 0
 
 
+def cmd_grade_server(args) -> int:
+    from .grading.grade import serve
+
+    return serve()
+
+
 def cmd_check(args) -> int:
     from .checklib.local import LocalSubmission
     from .runner.collector import run_checks
@@ -195,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
                    help="time budget of all calls into student code (default: the manifest's; for the kit's tests)")
     p.set_defaults(run=cmd_grade)
+
+    p = sub.add_parser("grade-server", help="grade submissions sent on stdin, one after another (the batch grader's)")
+    p.set_defaults(run=cmd_grade_server)
 
     p = sub.add_parser("check", help="run the public checks on your files (for students)")
     p.add_argument("--assignment", default=None, help="needed in the kit; the student folder has a manifest.toml")

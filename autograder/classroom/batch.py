@@ -48,6 +48,7 @@ from ..runner.results import GRADER_ENTRY, Results, grader_failure, write_atomic
 from .exports import Discovery, read_export
 from .gradebook import feedback_markdown
 from .roster import Roster, RosterError, Submission, load_roster
+from .warm import WarmGraders
 
 DEFAULT_TIMEOUT_S = 1800.0  # per submission; a buggy recurrent backward can take minutes on a loaded machine
 INPUTS = ".inputs"  # <out>/.inputs/<student>/: a Canvas student's files put together
@@ -200,21 +201,32 @@ class Interrupted(Exception):
 
 
 class _Running:
-    """The grader processes running now, so an interrupted batch can kill them (and only them)."""
+    """The gradings running now, so an interrupted batch can kill them (and only them). Each runs in a
+    process forked from a warm grade-server (``warm.py``; ``warm=False``: a ``python -m autograder
+    grade`` process of its own, as before), leading its own process group."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm: bool = True) -> None:
         self.lock = threading.Lock()
-        self.procs: set[subprocess.Popen] = set()
+        self.procs: set = set()  # subprocess.Popen or warm.Grading: pid, wait(timeout)
         self.stopping = False
+        self.servers = WarmGraders(preexec_fn=_die_with_parent) if warm else None
 
-    def start(self, cmd: list[str], sink) -> subprocess.Popen:
+    def start(self, cmd: list[str], log: Path):
         with self.lock:
             if self.stopping:
                 raise Interrupted()
-            proc = subprocess.Popen(cmd, cwd=KIT_ROOT, stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
-                                    start_new_session=True, preexec_fn=_die_with_parent)
+        if self.servers is not None:
+            proc = self.servers.start(cmd, log)
+        else:
+            with open(log, "wb") as sink:
+                proc = subprocess.Popen(cmd, cwd=KIT_ROOT, stdin=subprocess.DEVNULL, stdout=sink,
+                                        stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent)
+        with self.lock:
             self.procs.add(proc)
-            return proc
+            if self.stopping:  # stopped while this one started
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+        return proc
 
     def stop(self) -> None:
         with self.lock:
@@ -222,6 +234,11 @@ class _Running:
             for proc in self.procs:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(proc.pid, signal.SIGKILL)
+
+    def close(self) -> None:
+        """End the grade-servers (after every grading has ended)."""
+        if self.servers is not None:
+            self.servers.close()
 
 
 def _ask_to_stop(proc: subprocess.Popen, grace_s: float | None = None) -> None:
@@ -238,19 +255,18 @@ def _ask_to_stop(proc: subprocess.Popen, grace_s: float | None = None) -> None:
 def _run_grader(cmd: list[str], work: Path, timeout_s: float, running: _Running) -> tuple[int | None, str]:
     """Run one grader process; (exit code or None on timeout, the tail of its stderr)."""
     log = work / "grader.log"
-    with open(log, "wb") as sink:
-        proc = running.start(cmd, sink)
-        try:
-            code: int | None = proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            code = None
-            _ask_to_stop(proc)
-        finally:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)  # the grader's own group; its worker dies with it (bwrap)
-            proc.wait()
-            with running.lock:
-                running.procs.discard(proc)
+    proc = running.start(cmd, log)
+    try:
+        code: int | None = proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        code = None
+        _ask_to_stop(proc)
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)  # the grader's own group; its worker dies with it (bwrap)
+        proc.wait()
+        with running.lock:
+            running.procs.discard(proc)
     with open(log, "rb") as f:
         f.seek(max(0, log.stat().st_size - STDERR_TAIL))
         tail = f.read().decode("utf-8", "replace")
@@ -415,6 +431,7 @@ def grade_submissions(assignment: str, submissions: Path, output: Path, *, jobs:
         raise
     finally:
         pool.shutdown(wait=True)
+        running.close()
         shutil.rmtree(output / ".tmp", ignore_errors=True)
     summary.graded.sort()
     summary.errors.sort()

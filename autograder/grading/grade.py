@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import json
 import os
@@ -157,3 +158,63 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
     if os.environ.get(PROFILE_ENV):
         write_profile(os.environ[PROFILE_ENV], dict(marks, end=time.process_time()), worker)
     return results
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def serve(requests=None, replies=None) -> int:
+    """Grade one submission after another, each in a process forked from this one, which has paid the
+    imports (numpy, pytest, Hypothesis, the kit) once: the batch grader's warm grader
+    (``python -m autograder grade-server``). Each grading is still a process of its own, with its own
+    sandboxed worker, started from what ``python -m autograder grade`` has loaded at that point (this
+    module holds the loop so that both load the same local modules: Hypothesis draws from their
+    constants).
+
+    Protocol, one JSON object per line: request ``{"argv": [...], "log": path}`` (``argv``: the
+    arguments after ``python -m autograder``, i.e. a ``grade`` command; the grading's stdout and stderr
+    go to the file ``log``) -> ``{"pid": n}`` at once, then ``{"exit": code}`` when it has ended
+    (negative: killed by that signal). The grading leads its own process group (stop it with
+    ``os.killpg``) and dies with this process. Returns (0) when ``requests`` ends.
+    """
+    from ..runner import collector  # noqa: F401  the checks' machinery, loaded once for every grading
+
+    requests = requests or sys.stdin.buffer
+    replies = replies or sys.stdout.buffer
+    for line in iter(requests.readline, b""):
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the forked grading (its results are what the tests check)
+            _forked_grading(request["argv"], request["log"])
+        replies.write(json.dumps({"pid": pid}).encode() + b"\n")
+        replies.flush()
+        _, status = os.waitpid(pid, 0)
+        replies.write(json.dumps({"exit": os.waitstatus_to_exitcode(status)}).encode() + b"\n")
+        replies.flush()
+    return 0
+
+
+def _forked_grading(argv: list[str], log: str) -> None:  # pragma: no cover - runs in the forked child
+    """The child of ``serve``: its own session, dying with ``serve``, output to ``log``; runs ``argv``
+    as ``python -m autograder`` would and exits with its status (never returns)."""
+    code = 1
+    try:
+        os.setsid()
+        with contextlib.suppress(Exception):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        os.dup2(out, 1)
+        os.dup2(out, 2)
+        from ..cli import main
+
+        code = main(argv)
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)

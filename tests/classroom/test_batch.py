@@ -50,20 +50,21 @@ def small_class(tmp_path_factory):
     return folder
 
 
-def _grader_pids(marker: str) -> list[int]:
-    """Grader processes (``autograder grade``) of the submission ``marker`` or of one inside it."""
+def _grading_pids(out: Path, student: str | None = None) -> list[int]:
+    """The processes grading for the batch writing into ``out`` (of ``student``, or any): a grading's
+    stdout is ``<out>/.tmp/<student>-<random>/grader.log`` (``batch.grade_one``), whether it was forked
+    from a warm grade-server or started as a ``grade`` process of its own."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            args = (entry / "cmdline").read_bytes().split(b"\0")
+            log = Path(os.readlink(entry / "fd" / "1").removesuffix(" (deleted)"))
         except OSError:
             continue
-        if b"grade" in args and b"--submission" in args:
-            path = args[args.index(b"--submission") + 1].decode(errors="replace")
-            if path == marker or path.startswith(marker + "/"):
-                pids.append(int(entry.name))
+        if log.name == "grader.log" and log.parent.parent == Path(out).resolve() / ".tmp" and (
+                student is None or log.parent.name.rsplit("-", 1)[0] == student[:40]):
+            pids.append(int(entry.name))
     return pids
 
 
@@ -87,7 +88,7 @@ def graded(small_class, tmp_path_factory):
          str(small_class), "--output", str(out), "--jobs", "1", "--quiet"],
         cwd=KIT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        grader = _wait_for(lambda: _grader_pids(str(small_class / "alt")))[0]  # the first student, in name order
+        grader = _wait_for(lambda: _grading_pids(out, "alt"))[0]  # the first student, in name order
         os.kill(grader, signal.SIGKILL)
         _wait_for(lambda: (out / "alt-copy" / "grading.json").is_file())
         batch.send_signal(signal.SIGKILL)
@@ -96,7 +97,7 @@ def graded(small_class, tmp_path_factory):
         batch.wait()
     first = {s: Record.load(out / s / "grading.json") for s in STUDENTS}
     try:  # the killed batch's grader processes die with it
-        orphans_gone = _wait_for(lambda: not _grader_pids(str(small_class)), timeout=10)
+        orphans_gone = _wait_for(lambda: not _grading_pids(out), timeout=10)
     except AssertionError:
         orphans_gone = False
     stamps = {s: (out / s / "grading.json").stat().st_mtime_ns for s in STUDENTS if first[s]}
@@ -187,7 +188,7 @@ def test_a_batch_past_its_time_limit_records_a_grader_error(small_class, tmp_pat
     results = json.loads((tmp_path / "out" / "slow" / "results.json").read_text())
     assert results["score"] == 0 and results["tests"][0]["name"] == "autograder: grading finished"
     assert "retried" in (tmp_path / "out" / "report.html").read_text()
-    assert not _grader_pids(str(folder))
+    assert not _grading_pids(tmp_path / "out")
 
 
 @pytest.mark.slow
@@ -201,13 +202,13 @@ def test_ctrl_c_stops_the_graders_and_records_nothing_half_done(small_class, tmp
         # background by a non-interactive shell (`cmd &`) has SIGINT ignored, and so would the batch
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
-        _wait_for(lambda: _grader_pids(str(small_class)))
+        _wait_for(lambda: _grading_pids(out))
         batch.send_signal(signal.SIGINT)
         _, err = batch.communicate(timeout=60)
     finally:
         batch.kill()
     assert batch.returncode == 130 and "run the same command again" in err
-    assert not _grader_pids(str(small_class))
+    assert not _grading_pids(out)
     # what finished before Ctrl-C is kept, whole (a grading takes about a second: one may finish first);
     # nothing else is recorded, and the batch's temporary folder is gone
     records = list(out.glob("*/grading.json"))

@@ -1,0 +1,114 @@
+"""The batch's warm graders (``autograder/classroom/warm.py``): a grading forked from a grade-server
+writes what ``python -m autograder grade`` writes (scores, feedback texts, so the cases Hypothesis
+drew), one server serves one grading after another, and a grading or server that is killed is
+reported as killed and replaced."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import manifest as manifests
+from autograder.classroom.warm import KILLED, WarmGraders
+from autograder.grading.command import grade_command
+from helpers import run_grade
+
+ASSIGNMENT = "sequences"
+WRONG = "off-by-one-window"  # fails checks on drawn cases: its feedback shows them
+
+
+def _submission(name: str) -> Path:
+    return manifests.load(ASSIGNMENT).submissions / name
+
+
+def _texts(results: dict) -> list[tuple]:
+    return [(t["name"], t["score"], t["output"]) for t in results["tests"]]
+
+
+def _gone(pid: int, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        try:  # a zombie of ours (never here: the server reaps its gradings) counts as gone
+            if Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z"):
+                return True
+        except (OSError, IndexError):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture
+def graders():
+    pool = WarmGraders()
+    yield pool
+    pool.close()
+
+
+@pytest.mark.slow
+def test_a_forked_grading_writes_what_the_grade_command_writes(graders, tmp_path):
+    """Same scores and feedback texts (hence the same drawn cases: Hypothesis mixes the constants of
+    the loaded modules into its draws, so a server that loaded other modules would draw others), and
+    two gradings in a row are served by one warm server."""
+    cold = run_grade(ASSIGNMENT, _submission(WRONG), tmp_path / "cold.json")
+    assert cold.returncode == 0 and cold.results["score"] < cold.results["extra_data"]["max_score"]
+    for name in ("first", "second"):
+        output = tmp_path / f"{name}.json"
+        grading = graders.start(grade_command(ASSIGNMENT, _submission(WRONG), output), tmp_path / f"{name}.log")
+        assert grading.wait(timeout=600) == 0, (tmp_path / f"{name}.log").read_text()
+        warm = json.loads(output.read_text())
+        assert warm["score"] == cold.results["score"]
+        assert _texts(warm) == _texts(cold.results)
+        assert f"{ASSIGNMENT}: {warm['score']:g} /" in (tmp_path / f"{name}.log").read_text()
+    assert len(graders.all) == 1 and len(graders.idle) == 1
+
+
+@pytest.mark.slow
+def test_a_grading_past_its_time_is_stopped_by_its_process_group(graders, tmp_path):
+    output = tmp_path / "results.json"
+    grading = graders.start(grade_command(ASSIGNMENT, _submission(WRONG), output), tmp_path / "grader.log")
+    with pytest.raises(subprocess.TimeoutExpired):
+        grading.wait(timeout=0.05)
+    assert os.getpgid(grading.pid) == grading.pid  # it leads its own group, as a `grade` process did
+    os.killpg(grading.pid, signal.SIGKILL)
+    assert grading.wait(timeout=60) == KILLED
+    assert _gone(grading.pid)
+    again = graders.start(grade_command(ASSIGNMENT, _submission(WRONG), output), tmp_path / "again.log")
+    assert again.wait(timeout=600) == 0 and json.loads(output.read_text())["tests"]
+    assert len(graders.all) == 1  # the server outlived its killed grading
+
+
+@pytest.mark.slow
+def test_a_dead_server_takes_its_grading_along_and_is_replaced(graders, tmp_path):
+    output = tmp_path / "results.json"
+    grading = graders.start(grade_command(ASSIGNMENT, _submission(WRONG), output), tmp_path / "grader.log")
+    server = grading.server
+    server.proc.kill()
+    assert grading.wait(timeout=60) == KILLED
+    assert _gone(grading.pid), "a grading must die with its grade-server"
+    assert server not in graders.all
+    again = graders.start(grade_command(ASSIGNMENT, _submission(WRONG), output), tmp_path / "again.log")
+    assert again.server is not server and again.wait(timeout=600) == 0
+
+
+@pytest.mark.slow
+def test_an_idle_server_that_died_is_replaced_at_the_next_start(graders, tmp_path):
+    output = tmp_path / "results.json"
+    first = graders.start(grade_command(ASSIGNMENT, _submission(WRONG), output), tmp_path / "first.log")
+    assert first.wait(timeout=600) == 0
+    first.server.proc.kill()
+    first.server.proc.wait()
+    second = graders.start(grade_command(ASSIGNMENT, _submission(WRONG), output), tmp_path / "second.log")
+    assert second.server is not first.server and second.wait(timeout=600) == 0
+
+
+def test_start_takes_only_the_kits_grade_command(tmp_path):
+    with pytest.raises(ValueError, match=r"WarmGraders.start: cmd: expected \[python, '-m', 'autograder'"):
+        WarmGraders().start(["python", "grade.py"], tmp_path / "log")
