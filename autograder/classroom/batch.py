@@ -7,8 +7,9 @@
                                                       gradebook.csv, canvas.csv, checks.csv, report.html
 
 ``<student>`` is the student's id (roster id, Gradescope SID, Canvas user id, or the entry's name).
-Each submission is graded by its own ``python -m autograder grade`` process (the real grader, with
-its sandboxed worker), ``jobs`` at a time. A grader process that runs past ``timeout_s`` gets SIGTERM
+Each submission is graded by ``python -m autograder grade``'s command line (the real grader, with its
+sandboxed worker) in a process of its own, forked from a warm grade-server (``warm.py``: the imports
+paid once per job), ``jobs`` at a time. A grader process that runs past ``timeout_s`` gets SIGTERM
 (it stops calling student code and cleans up) and, ``STOP_GRACE_S`` later, SIGKILL with its process
 group; it and a grader that dies are recorded as a failed result with a grader-error entry (retried
 on the next run); the batch goes on.

@@ -203,9 +203,12 @@ def _forked_grading(argv: list[str], log: str) -> None:  # pragma: no cover - ru
         with contextlib.suppress(Exception):
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-        os.dup2(out, 1)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)  # the server's request pipe: not this grading's
+        os.dup2(out, 1)  # the server's reply pipe, likewise
         os.dup2(out, 2)
+        os.close(null)
+        os.close(out)
         from ..cli import main
 
         code = main(argv)
