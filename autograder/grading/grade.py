@@ -70,20 +70,34 @@ def private_paths() -> tuple[Path, ...]:
 PROFILE_ENV = "AUTOGRADER_PROFILE"
 
 
-def write_profile(path: str, marks: dict[str, float], worker: Worker | None) -> None:
+def local_modules() -> list[str]:
+    """The names of the loaded modules whose source Hypothesis counts as local (the kit's, the checks',
+    the reference's): it mixes their constants into its draws, so two gradings draw the same cases
+    only if they have loaded the same ones (``serve``'s forked gradings and ``grade`` processes)."""
+    try:
+        from hypothesis.internal.constants_ast import is_local_module_file
+    except ImportError:  # another Hypothesis version: the kit's files outside its environment
+        def is_local_module_file(path: str) -> bool:
+            return path.startswith(str(KIT_ROOT)) and "site-packages" not in path
+    return sorted(name for name, module in list(sys.modules.items())
+                  if isinstance(getattr(module, "__file__", None), str) and is_local_module_file(module.__file__))
+
+
+def write_profile(path: str, marks: dict[str, float], worker: Worker | None, modules: dict | None = None) -> None:
     """Where one grading's time went, as JSON in ``path``: the grader's CPU seconds (``marks``: when
     grade() began, i.e. interpreter start and the kit's imports; when pytest, Hypothesis and the checks
     were imported; the end), the worker's (as its last answer said), the requests sent to it and
     the student calls they carried (``batched``: in call_many batches, i.e. numerical gradients), and
-    how the checks' Hypothesis runs went (``checklib.settings.RUNS``) and where each failing check
-    first failed (``FIRST_FAILURES``). Never fails a grading."""
+    how the checks' Hypothesis runs went (``checklib.settings.RUNS``), where each failing check
+    first failed (``FIRST_FAILURES``) and the local modules loaded (``modules``: before the checks
+    ran, and at the end; ``local_modules``). Never fails a grading."""
     from ..checklib.settings import FIRST_FAILURES, RUNS
 
     cpu = getattr(worker, "cpu", None)
     data = {"grader_cpu_s": marks, "worker_cpu_s": cpu if isinstance(cpu, (int, float)) else 0.0,
             "requests": getattr(worker, "sent", 0), "student_calls": getattr(worker, "calls_sent", 0),
             "batched_calls": getattr(worker, "batched_calls", 0), "hypothesis": dict(RUNS),
-            "first_failures": FIRST_FAILURES}
+            "first_failures": FIRST_FAILURES, "local_modules": dict(modules or {}, end=local_modules())}
     with contextlib.suppress(OSError):
         Path(path).write_text(json.dumps(data), encoding="utf-8")
 
@@ -108,7 +122,7 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
     for name, source in manifest.provided.items():  # provided files: the kit's, next to the student's
         shutil.copyfile(source, stage.folder / name)
     results = Results(manifest.name)
-    worker = None
+    worker, modules = None, {}
     try:
         limits = limits or Limits(call_timeout_s=manifest.call_timeout_s, memory_mb=manifest.memory_mb)
         if call_timeout_s is not None:
@@ -118,6 +132,7 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
         worker.begin_start()
         from ..runner.collector import run_checks  # the checks' machinery (pytest, Hypothesis) loads meanwhile
         marks["imports"] = time.process_time()
+        modules = {"before_checks": local_modules()} if os.environ.get(PROFILE_ENV) else {}
 
         draws = DrawStore.of(manifest, draws_folder) if draws_folder is not None else None
         worker.finish_start()
@@ -156,7 +171,7 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
             shutil.rmtree(stage.folder, ignore_errors=True)
     results.write(output)
     if os.environ.get(PROFILE_ENV):
-        write_profile(os.environ[PROFILE_ENV], dict(marks, end=time.process_time()), worker)
+        write_profile(os.environ[PROFILE_ENV], dict(marks, end=time.process_time()), worker, modules)
     return results
 
 

@@ -15,6 +15,7 @@ import pytest
 from autograder import manifest as manifests
 from autograder.classroom.warm import KILLED, WarmGraders
 from autograder.grading.command import grade_command
+from autograder.grading.grade import PROFILE_ENV
 from helpers import run_grade
 
 ASSIGNMENT = "sequences"
@@ -53,12 +54,26 @@ def graders():
 
 
 @pytest.mark.slow
-def test_a_forked_grading_writes_what_the_grade_command_writes(graders, tmp_path):
-    """Same scores and feedback texts (hence the same drawn cases: Hypothesis mixes the constants of
-    the loaded modules into its draws, so a server that loaded other modules would draw others), and
-    two gradings in a row are served by one warm server."""
-    cold = run_grade(ASSIGNMENT, _submission(WRONG), tmp_path / "cold.json")
+def test_a_forked_grading_writes_what_the_grade_command_writes(tmp_path, monkeypatch):
+    """Same scores and feedback texts, and the same local modules loaded before the checks run and
+    at the end (Hypothesis mixes their constants into its draws: a server that had loaded others
+    would draw other cases); two gradings in a row are served by one warm server."""
+    cold = run_grade(ASSIGNMENT, _submission(WRONG), tmp_path / "cold.json",
+                     env={**os.environ, PROFILE_ENV: str(tmp_path / "cold-profile.json")})
     assert cold.returncode == 0 and cold.results["score"] < cold.results["extra_data"]["max_score"]
+    cold_modules = json.loads((tmp_path / "cold-profile.json").read_text())["local_modules"]
+    assert "autograder.grading.grade" in cold_modules["before_checks"]
+    assert {"_reference_windowing", "strategies_sequences"} <= set(cold_modules["end"]) - set(cold_modules["before_checks"])
+    monkeypatch.setenv(PROFILE_ENV, str(tmp_path / "warm-profile.json"))  # the servers' environment
+    graders = WarmGraders()
+    try:
+        _graded_twice_by_one_server(graders, cold, tmp_path)
+    finally:
+        graders.close()
+    assert json.loads((tmp_path / "warm-profile.json").read_text())["local_modules"] == cold_modules
+
+
+def _graded_twice_by_one_server(graders, cold, tmp_path):
     for name in ("first", "second"):
         output = tmp_path / f"{name}.json"
         grading = graders.start(grade_command(ASSIGNMENT, _submission(WRONG), output), tmp_path / f"{name}.log")
