@@ -119,22 +119,28 @@ class WarmGraders:
         makes it) with its stdout and stderr in ``log``."""
         if cmd[1:3] != ["-m", "autograder"]:
             raise ValueError(f"WarmGraders.start: cmd: expected [python, '-m', 'autograder', ...], got {cmd[:3]}")
-        for attempt in range(2):  # an idle server may have died meanwhile: one more, fresh
-            server = self._take()
-            try:
-                server.send({"argv": cmd[3:], "log": str(log)})
-                reply = server.reply()
-                return Grading(self, server, int(reply["pid"]))
-            except (ServerGone, ValueError, KeyError, TypeError):
-                server.close()
-                self._forget(server)
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
+        request = {"argv": cmd[3:], "log": str(log)}
+        server = self._take()
+        try:
+            return Grading(self, server, self._started(server, request))
+        except ServerGone:  # an idle server died meanwhile (killed from outside): a fresh one
+            server.close()
+            self._forget(server)
+        server = self._take(fresh=True)
+        return Grading(self, server, self._started(server, request))
 
-    def _take(self) -> _Server:
+    @staticmethod
+    def _started(server: _Server, request: dict) -> int:
+        """Send ``request``; the pid of the grading the server forked for it."""
+        server.send(request)
+        try:
+            return int(server.reply()["pid"])
+        except (KeyError, TypeError, ValueError):
+            raise ServerGone("the grade-server answered something else than a pid") from None
+
+    def _take(self, fresh: bool = False) -> _Server:
         with self.lock:
-            if self.idle:
+            if self.idle and not fresh:
                 return self.idle.pop()
         server = _Server(self.preexec_fn)
         with self.lock:
