@@ -242,7 +242,7 @@ class _Running:
             self.servers.close()
 
 
-def _ask_to_stop(proc: subprocess.Popen, grace_s: float | None = None) -> None:
+def _ask_to_stop(proc, grace_s: float | None = None) -> None:  # proc: subprocess.Popen or warm.Grading
     """SIGTERM a grader past its time limit and give it ``grace_s`` seconds to stop: it refuses every
     further call into student code, writes results.json and cleans up (its worker, staged files, what
     the sandbox uid left); the caller SIGKILLs its process group afterwards in any case."""

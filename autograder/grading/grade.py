@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import dataclasses
 import json
 import os
@@ -175,10 +174,7 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
     return results
 
 
-PR_SET_PDEATHSIG = 1
-
-
-def serve(requests=None, replies=None) -> int:
+def serve() -> int:
     """Grade one submission after another, each in a process forked from this one, which has paid the
     imports (numpy, pytest, Hypothesis, the kit) once: the batch grader's warm grader
     (``python -m autograder grade-server``). Each grading is still a process of its own, with its own
@@ -190,17 +186,18 @@ def serve(requests=None, replies=None) -> int:
     arguments after ``python -m autograder``, i.e. a ``grade`` command; the grading's stdout and stderr
     go to the file ``log``) -> ``{"pid": n}`` at once, then ``{"exit": code}`` when it has ended
     (negative: killed by that signal). The grading leads its own process group (stop it with
-    ``os.killpg``) and dies with this process. Returns (0) when ``requests`` ends.
+    ``os.killpg``) and dies with this process. Returns (0) when its input ends.
     """
     from ..runner import collector  # noqa: F401  the checks' machinery, loaded once for every grading
+    from .sandbox import _die_with_parent
 
-    requests = requests or sys.stdin.buffer
-    replies = replies or sys.stdout.buffer
+    arm = _die_with_parent()  # for each grading: SIGKILL when this process dies
+    requests, replies = sys.stdin.buffer, sys.stdout.buffer
     for line in iter(requests.readline, b""):
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the forked grading (its results are what the tests check)
-            _forked_grading(request["argv"], request["log"])
+            _forked_grading(request["argv"], request["log"], arm)
         replies.write(json.dumps({"pid": pid}).encode() + b"\n")
         replies.flush()
         _, status = os.waitpid(pid, 0)
@@ -209,14 +206,13 @@ def serve(requests=None, replies=None) -> int:
     return 0
 
 
-def _forked_grading(argv: list[str], log: str) -> None:  # pragma: no cover - runs in the forked child
-    """The child of ``serve``: its own session, dying with ``serve``, output to ``log``; runs ``argv``
-    as ``python -m autograder`` would and exits with its status (never returns)."""
+def _forked_grading(argv: list[str], log: str, die_with_server) -> None:  # pragma: no cover - the forked child
+    """The child of ``serve``: its own session, dying with ``serve`` (``die_with_server()``), output to
+    ``log``; runs ``argv`` as ``python -m autograder`` would and exits with its status (never returns)."""
     code = 1
     try:
         os.setsid()
-        with contextlib.suppress(Exception):
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        die_with_server()
         out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)  # the server's request pipe: not this grading's
