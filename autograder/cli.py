@@ -181,7 +181,7 @@ def cmd_bench(args) -> int:
     if unknown:
         return _fail(f"unknown assignment {unknown[0]!r}; known assignments: {', '.join(manifests.available())}")
     return run_bench(args.assignment or manifests.available(), runs=args.runs, jobs=args.jobs,
-                     compare=not args.no_compare, large=args.large)
+                     compare=not args.no_compare, large=args.large, warm_vs_cold=args.warm_vs_cold)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -281,6 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-compare", action="store_true", help="skip grading the class again one by one")
     p.add_argument("--large", type=int, default=0, metavar="N",
                    help="also grade a class of N students (the bundled class repeated) for recurrent (make bench: 300)")
+    p.add_argument("--warm-vs-cold", action="store_true",
+                   help="only grade the bundled class twice each way, alternating: a grade process per submission "
+                        "(cold) and forked from warm grade-servers (warm, the batch's way)")
     p.set_defaults(run=cmd_bench)
     return parser
 

@@ -345,7 +345,7 @@ def grade_submissions(assignment: str, submissions: Path, output: Path, *, jobs:
                 timeout_s: float = DEFAULT_TIMEOUT_S, force: bool = False, progress: bool = True,
                 isolation: str | None = None, call_timeout_s: float | None = None,
                 max_examples: int | None = None, roster: Path | str | Roster | None = None,
-                students: list[str] | None = None) -> BatchSummary:
+                students: list[str] | None = None, warm: bool = True) -> BatchSummary:
     """Grade every submission in ``submissions`` for ``assignment`` into ``output``.
 
     Args:
@@ -358,6 +358,8 @@ def grade_submissions(assignment: str, submissions: Path, output: Path, *, jobs:
         roster: a roster CSV (or a loaded ``Roster``) naming the students (``roster.py``).
         students: regrade exactly these students (any of their ids), even when unchanged, and
             leave everyone else as they are.
+        warm: fork each grading from a warm grade-server (``warm.py``); False: start a
+            ``python -m autograder grade`` process for each (``bench --warm-vs-cold`` compares them).
 
     Raises:
         BatchError: unknown assignment, unreadable submissions folder or roster, no submission
@@ -407,7 +409,7 @@ def grade_submissions(assignment: str, submissions: Path, output: Path, *, jobs:
         else:
             todo.append((sub, sub_hash))
 
-    running = _Running()
+    running = _Running(warm)
     pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="grade")
     try:
         with _progress(len(todo), assignment, progress and bool(todo)) as bar:

@@ -14,6 +14,9 @@
    students (the bundled class repeated under new names) graded by ``make grade``'s path, report
    included (target: at most ``TARGET_LARGE_S``).
 
+``--warm-vs-cold`` instead grades each bundled class twice each way, alternating: a ``python -m
+autograder grade`` process per submission, and forked from warm grade-servers (the batch's way).
+
 Exit status: 1 on a score mismatch. A missed time target is printed as ``MISSED`` on stderr and
 changes the exit status (to 1) only with ``BENCH_STRICT=1`` in the environment: the machine may be
 busy with other work, and a slow run is not a wrong one.
@@ -224,6 +227,25 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
     return per_min, ok, not mismatches
 
 
+def bench_warm_vs_cold(assignment: str, tmp: Path, jobs: int | None, rounds: int = 2) -> list[tuple[str, float, float]]:
+    """Grade the bundled class ``rounds`` times each way, alternating (so both see the machine of the
+    same minutes): ``cold``, a ``python -m autograder grade`` process per submission, and ``warm``, each
+    grading forked from a warm grade-server (the batch's way). Prints and returns (way, per minute,
+    the machine's busy CPU seconds per submission) per run."""
+    folder = bundled_class(assignment)
+    rows = []
+    for k in range(rounds):
+        for way in ("cold", "warm"):
+            cpu_before = _busy_cpu()
+            summary = grade_batch(assignment, folder, tmp / f"{assignment}-{way}-{k}", jobs=jobs, force=True,
+                                  progress=False, warm=way == "warm")
+            n = max(1, len(summary.graded))
+            rows.append((way, n / summary.wall_s * 60 if summary.wall_s else 0.0, (_busy_cpu() - cpu_before) / n))
+            print(f"{way}: {len(summary.graded)} submissions in {summary.wall_s:.1f} s with {summary.jobs} parallel "
+                  f"graders = {rows[-1][1]:.1f} per minute; busy CPU {rows[-1][2]:.2f} s per submission", flush=True)
+    return rows
+
+
 def large_class(assignment: str, size: int, into: Path) -> Path:
     """A class of ``size`` students: the bundled class's entries again and again, each copy under
     a new name (``r<k>-<student>``), as folders and zips like the original."""
@@ -268,15 +290,19 @@ def strict() -> bool:
 
 
 def run_bench(assignments: list[str], runs: int = 3, jobs: int | None = None, compare: bool = True,
-              large: int = 0) -> int:
+              large: int = 0, warm_vs_cold: bool = False) -> int:
     """Run the benchmark; exit status 1 on a score mismatch, or on a missed time target with
     ``BENCH_STRICT=1`` (otherwise a missed target is reported as MISSED on stderr only). ``large``:
-    also grade a class of that many students for each of ``LARGE_CLASS_ASSIGNMENTS`` (0: not)."""
+    also grade a class of that many students for each of ``LARGE_CLASS_ASSIGNMENTS`` (0: not).
+    ``warm_vs_cold``: only compare the batch's two ways of starting a grading (``bench_warm_vs_cold``)."""
     print(f"machine: {os.cpu_count()} cores; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     equal, on_time = True, True
     with tempfile.TemporaryDirectory(prefix="ag-bench-") as tmp:
         for name in assignments:
             print(f"\n== {name}", flush=True)
+            if warm_vs_cold:
+                bench_warm_vs_cold(name, Path(tmp), jobs)
+                continue
             _, fast = bench_one(name, runs, Path(tmp))
             _, fast_batch, same = bench_batch(name, Path(tmp), jobs, compare)
             equal = equal and same

@@ -177,11 +177,12 @@ def test_rerun_grades_nothing_and_a_change_regrades_only_it(graded, small_class,
 
 
 @pytest.mark.slow
-def test_a_batch_past_its_time_limit_records_a_grader_error(small_class, tmp_path):
+@pytest.mark.parametrize("warm", [True, False], ids=["forked-from-a-grade-server", "a-grade-process-each"])
+def test_a_batch_past_its_time_limit_records_a_grader_error(small_class, tmp_path, warm):
     folder = tmp_path / "class"
     folder.mkdir()
     shutil.copytree(small_class / "ref", folder / "slow")
-    summary = grade_batch(ASSIGNMENT, folder, tmp_path / "out", timeout_s=0.5, progress=False)
+    summary = grade_batch(ASSIGNMENT, folder, tmp_path / "out", timeout_s=0.5, progress=False, warm=warm)
     assert summary.errors == ["slow"]
     record = Record.load(tmp_path / "out" / "slow" / "grading.json")
     assert record.status == "grader error" and "did not finish within 0.5 s" in record.detail
