@@ -89,6 +89,32 @@ def _full_marks(path: Path) -> bool:
     return data.get("score") == data.get("extra_data", {}).get("max_score")
 
 
+def _hit_time_limit(path: Path) -> bool:
+    """Whether a check of this results.json failed because a call ran into its time limit (the
+    student's code looped or allocated until stopped: seconds by design, whatever the grader does)."""
+    try:
+        kinds = json.loads(path.read_text(encoding="utf-8")).get("extra_data", {}).get("failure_kinds", {})
+    except (OSError, ValueError):
+        return False
+    return "timeout" in kinds.values()
+
+
+def time_limit_share(seconds: dict[str, float], out: Path, jobs: int) -> str:
+    """A line on the entries of a graded class (``seconds``: student -> grading seconds, graded into
+    ``out``) that ran into a call's time limit: how many, their seconds, and the rate of the others
+    alone at the same parallelism (their seconds / ``jobs``: an estimate); "" when there are none."""
+    stopped = {s for s in seconds if _hit_time_limit(out / s / RESULTS)}
+    if not stopped:
+        return ""
+    rest = [v for s, v in seconds.items() if s not in stopped]
+    line = (f"  {len(stopped)} of {len(seconds)} entries ran into a call's time limit: "
+            f"{sum(seconds[s] for s in stopped):.0f} s of the graders' {sum(seconds.values()):.0f} s")
+    if rest and sum(rest):
+        line += (f"; the other {len(rest)} alone, {jobs} at a time, would take about {sum(rest) / jobs:.0f} s "
+                 f"= {len(rest) / (sum(rest) / jobs) * 60:.0f} per minute (their grading seconds / {jobs})")
+    return line
+
+
 def _scores(path: Path) -> tuple[float, dict[str, float]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return data["score"], {t["name"]: t["score"] for t in data["tests"]}
@@ -187,6 +213,8 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
     print(f"  CPU time per submission (the machine's busy time: graders, workers and anything else running): "
           f"{cpu:.1f} s; on {os.cpu_count()} idle cores that is "
           f"about {os.cpu_count() * 60 / cpu:.0f} per minute" if cpu else "", flush=True)
+    if share := time_limit_share(records, out, summary.jobs):
+        print(share, flush=True)
     full = {s for s in records if _full_marks(out / s / RESULTS)}
     versus = wrong_versus_correct(records, full)
     if versus is not None:
@@ -266,14 +294,17 @@ def bench_large(assignment: str, size: int, tmp: Path, jobs: int | None) -> tupl
     """Grade a class of ``size`` students from scratch, report included; (seconds, target met)."""
     folder = large_class(assignment, size, tmp / f"{assignment}-class-{size}")
     start = time.monotonic()
-    summary = grade_batch(assignment, folder, tmp / f"{assignment}-class-{size}-out", jobs=jobs, force=True,
-                          progress=False)
+    out = tmp / f"{assignment}-class-{size}-out"
+    summary = grade_batch(assignment, folder, out, jobs=jobs, force=True, progress=False)
     wall = time.monotonic() - start
     target = TARGET_LARGE_S * size / LARGE
     ok = wall <= target
     print(f"a class of {len(summary.graded)} students (the bundled class repeated), report included: {wall:.0f} s = "
           f"{len(summary.graded) / wall * 60:.1f} per minute  target <= {target:g} s: {'OK' if ok else 'MISSED'}",
           flush=True)
+    records = {s: r.seconds for s in summary.graded if (r := Record.load(out / s / "grading.json")) is not None}
+    if share := time_limit_share(records, out, summary.jobs):
+        print(share, flush=True)
     if not ok:
         _missed(f"{assignment}: a class of {size} took {wall:.0f} s (target <= {target:g} s)")
     return wall, ok

@@ -61,6 +61,7 @@ class RemoteSubmission:
         self.worker = worker
         self.cache_functions = frozenset(cache_functions)
         self.functions = dict(functions)
+        self._modules = {name: Path(file).stem for name, file in self.functions.items()}  # what the worker imports
         self.present = set(present)
         self.call_timeout_s = call_timeout_s
         self.function_timeouts = dict(function_timeouts or {})
@@ -215,7 +216,7 @@ class RemoteSubmission:
         return False
 
     def _header(self, name: str, **extra) -> dict:
-        header = {"op": "call", "module": Path(self.functions[name]).stem, "fn": name,
+        header = {"op": "call", "module": self._modules[name], "fn": name,
                   "keep_last": name in self.cache_functions}
         header.update(extra)
         return header
@@ -247,11 +248,11 @@ class RemoteSubmission:
         blobs: list = []
         number_of: dict[int, int] = {}  # id of an argument object -> its number in "shared"
         for args in calls:
-            self._check_handles(name, args)
             h = self._header(name, keep_last=False, drop_last=name in self.cache_functions)
             h["args"] = []
             for value in args:
                 if id(value) not in number_of:
+                    self._check_handles(name, value)
                     number_of[id(value)] = len(header["shared"])
                     header["shared"].append(wire.encode(value, blobs))
                 h["args"].append(number_of[id(value)])

@@ -5,7 +5,7 @@ later examples find nothing in the mutation suite or the bundled class. That kee
 their failures (and its feedback) only because derandomized Hypothesis draws the same first cases
 whatever ``max_examples`` is: checked here for every strategy whose count changed, against the
 counts they had (20 for the property and hidden reference checks, 8 for the LSTM's and GRU's
-gradient checks). The edge sizes each strategy is meant to reach (N = 1, T = 1, D != H) are still
+gradient checks, 5 for the RNN's hidden backward checks). The edge sizes each strategy is meant to reach (N = 1, T = 1, D != H) are still
 among the cases a check draws.
 """
 
@@ -42,6 +42,8 @@ def _drawn(strategy, n: int) -> list[tuple]:
 STRATEGIES = [
     *[(f"public {f}", s, public.PROPERTY_EXAMPLES, 20) for f, s in public.CASES_OF.items()],
     *[(f"gradient {f}", s, public.GRADIENT_EXAMPLES, 8) for f, s in public.CASES_OF.items() if not f.startswith("rnn")],
+    *[(f"hidden backward {f} {r}", hidden.REGIMES[f, r], hidden.RNN_BACKWARD_EXAMPLES, 5)
+      for f, r in sorted({(f.replace("_backward", "_forward"), r) for f, _, r in hidden.RNN_BACKWARD})],
     *[(f"hidden {f} {r}", s, hidden.REFERENCE_EXAMPLES, 20) for (f, r), s in hidden.REGIMES.items()],
     *[(f"hidden {f}", s, hidden.REFERENCE_EXAMPLES, 20) for f, (s, _) in hidden.MIXED.items()],
 ]

@@ -1,13 +1,15 @@
 """``make bench``'s CPU figure counts the whole machine's busy time (the sandboxed workers are not
-the bench's descendants once bubblewrap has let them go, so its children's rusage misses them)."""
+the bench's descendants once bubblewrap has let them go, so its children's rusage misses them); its
+line on the entries that ran into a time limit counts them from their results.json."""
 
+import json
 import subprocess
 import sys
 import time
 
 import pytest
 
-from autograder.devtools.bench import _busy_cpu
+from autograder.devtools.bench import _busy_cpu, time_limit_share
 
 
 @pytest.mark.slow
@@ -21,3 +23,20 @@ def test_busy_cpu_counts_a_process_that_is_not_a_waited_for_child():
     assert launcher.returncode == 0
     time.sleep(1.5)  # the spinner's 0.4 s of CPU, with room for a busy machine
     assert _busy_cpu() - before >= 0.35
+
+
+def _graded(out, student: str, kinds: dict) -> None:
+    (out / student).mkdir(parents=True)
+    (out / student / "results.json").write_text(json.dumps({"score": 0, "extra_data": {"failure_kinds": kinds}}))
+
+
+def test_time_limit_share_counts_the_entries_stopped_by_a_time_limit(tmp_path):
+    _graded(tmp_path, "s1", {})
+    _graded(tmp_path, "s2", {"f: worked example": "wrong value"})
+    _graded(tmp_path, "s3", {"f: worked example": "wrong value", "g: shapes": "timeout"})
+    seconds = {"s1": 2.0, "s2": 4.0, "s3": 12.0}
+    line = time_limit_share(seconds, tmp_path, jobs=2)
+    # s3 alone ran into a limit; s1 and s2 take 6 s of graders' time, 3 s on 2 graders: 40 per minute
+    assert "1 of 3 entries ran into a call's time limit: 12 s of the graders' 18 s" in line
+    assert "the other 2 alone, 2 at a time, would take about 3 s = 40 per minute" in line
+    assert time_limit_share({"s1": 2.0, "s2": 4.0}, tmp_path, jobs=2) == ""
