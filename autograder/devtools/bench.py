@@ -160,15 +160,23 @@ def profile_line(wall: float, profile: dict) -> str:
             f"{profile['batched_calls']:,} of them the perturbed forwards of numerical gradients) + waits "
             f"{max(0.0, wall - grader - profile['worker_cpu_s']):.2f} s; Hypothesis: {runs['engine']} checks "
             f"through its engine, {runs['replayed']} replayed kept cases, {runs['rerun']} reran after a replayed "
-            "case failed")
+            f"case failed, {shrunk_failures(profile)} public failures shrunk")
 
 
-def bench_profile(assignment: str, submission: Path, tmp: Path) -> dict:
-    """Grade ``submission`` once more with the grader's profile on; print and return it."""
+def shrunk_failures(profile: dict) -> int:
+    """How many checks of a grading Hypothesis shrank (from its profile's ``first_failures``): public
+    checks that first failed on a generated case, on an input (hidden checks are not shrunk; a failure
+    on a worked case, or one no input changes, stops at once)."""
+    return sum(1 for node, (_, n_first, index, on_input) in profile.get("first_failures", {}).items()
+               if on_input and index >= n_first and "hidden" not in Path(node.split("::")[0]).parts)
+
+
+def bench_profile(assignment: str, submission: Path, tmp: Path, label: str = "") -> dict:
+    """Grade ``submission`` once more with the grader's profile on; print (after ``label``) and return it."""
     path = tmp / f"{assignment}-profile.json"
     wall = grade_once(assignment, submission, tmp / f"{assignment}-profiled.json", env={PROFILE_ENV: str(path)})
     profile = json.loads(path.read_text(encoding="utf-8"))
-    print(f"  {profile_line(wall, profile)}", flush=True)
+    print(f"  {label + ' ' if label else ''}{profile_line(wall, profile)}", flush=True)
     return profile
 
 
@@ -224,6 +232,8 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
               f"target <= {WRONG_SLACK:g} x correct: {'OK' if fair else 'MISSED'}", flush=True)
         if not fair:
             _missed(f"{assignment}: wrong submission {student} took {wrong_s:.2f} s, the correct one {correct_s:.2f} s")
+            path = next(sub.path for sub in discover(folder)[0] if sub.student == student)
+            bench_profile(assignment, path, tmp, label=student)  # where its extra time goes
         ok = ok and fair
     if not compare:
         return per_min, ok, True

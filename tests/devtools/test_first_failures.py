@@ -12,7 +12,7 @@ import pytest
 
 from autograder import manifest as manifests
 from autograder.devtools import first_failures
-from autograder.devtools.bench import profile_line
+from autograder.devtools.bench import profile_line, shrunk_failures
 from autograder.grading.grade import PROFILE_ENV
 from helpers import run_grade
 
@@ -34,6 +34,18 @@ def test_families_keep_the_latest_generated_case_that_first_failed():
     assert f.where == "a-bug: test_f[two]"
     text = first_failures.report(families, len(profiles))
     assert text.startswith("3 gradings") and "latest first failure: case 3 (a-bug: test_f[two])" in text
+
+
+def test_shrunk_failures_are_public_checks_failing_on_a_generated_case():
+    profile = {"first_failures": {
+        "public/test_x.py::test_f[one]": [20, 2, 1, True],  # a worked case: not shrunk
+        "public/test_x.py::test_f[two]": [20, 2, 4, True],  # generated case 3: shrunk
+        "public/test_x.py::test_f[three]": [20, 0, 0, True],  # generated case 1: shrunk
+        "public/test_x.py::test_f[four]": [20, 0, 5, False],  # a timeout: stops at once
+        "hidden/test_h.py::test_g[k]": [10, 0, 3, True],  # hidden: never shrunk
+    }}
+    assert shrunk_failures(profile) == 2
+    assert shrunk_failures({"first_failures": {}}) == 0
 
 
 def test_entries_are_the_reference_the_examples_and_the_class():
