@@ -99,27 +99,33 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
     ``body`` on copies of them (``first`` ones first) without Hypothesis's engine. Hypothesis runs
     such a check itself, from the start, only when a case fails (to find and shrink the failure
     exactly as it always has; with ``shrink=False`` the first failing case is the failure Hypothesis
-    would report, and is raised as is) or when the constants Hypothesis mixes into its draws changed
-    meanwhile (``hypothesis_state``). In the grader, the cases of a passing check are also kept
-    between gradings (``STORE``), so the first check of a strategy replays them too.
+    would report, and is raised as is) or when the constants Hypothesis mixes into its draws were not
+    what they were when it drew each case (``hypothesis_state``: a local module imported at another
+    point of the check; one imported at the same point, such as the reference solution on a hidden
+    check's first case, replays). In the grader, the cases of a passing check are also kept between
+    gradings (``STORE``), so the first check of a strategy replays them too.
     """
     n = max_examples or settings.default.max_examples
     key = (id(strategy), n, shrink, hypothesis_state())
     store = STORE[0]
     stored = store.key(n, shrink, key[3]) if store is not None else None
-    if key not in _DRAWN and (cases := store.get(stored) if store is not None else None) is not None:
-        _DRAWN[key] = (strategy, cases)  # drawn by an earlier grading: replayed as if drawn in this one
+    if key not in _DRAWN and (kept := store.get(stored) if store is not None else None) is not None:
+        _DRAWN[key] = (strategy, *kept)  # drawn by an earlier grading: replayed as if drawn in this one
     tally = _Tally(body)
     if key in _DRAWN:
+        _, cases, trail = _DRAWN[key]
+        replayed = len(cases) == len(trail)
         try:
-            for case in (*first, *_DRAWN[key][1]):
+            for i, case in enumerate((*first, *cases)):
+                before = hypothesis_state()
+                if i >= len(first) and replayed:
+                    replayed = before == trail[i - len(first)]  # the constants Hypothesis drew this case with
                 tally(copy.deepcopy(case))
-            replayed = hypothesis_state() == key[3]
         except Exception as exc:
             _note_failure(n, len(first), tally.ran - 1, exc)
             if _input_independent(exc):
                 raise
-            if not shrink and hypothesis_state() == key[3]:
+            if not shrink and replayed and hypothesis_state() == before:
                 RUNS["replayed"] += 1
                 raise  # what Hypothesis would report without shrinking: this first failing case, as raised
             replayed = False
@@ -127,13 +133,15 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
         if not replayed:
             _hypothesis_run(strategy, tally.restart(), max_examples=n, shrink=shrink, first=first)
         elif store is not None:
-            store.put(stored, _DRAWN[key][1])
+            store.put(stored, cases, trail)
         tally.judge()
         return
     seen: list = []
+    states: list = []  # hypothesis_state() as Hypothesis drew each case (before its body runs)
 
     def recorded(case):
         seen.append(copy.deepcopy(case))
+        states.append(hypothesis_state())
         try:
             tally(case)
         except Exception as exc:
@@ -142,10 +150,9 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
 
     RUNS["engine"] += 1
     _hypothesis_run(strategy, recorded, max_examples=n, shrink=shrink, first=first)  # raises if a case fails
-    if hypothesis_state() == key[3]:
-        _DRAWN[key] = (strategy, seen[len(first):])  # Hypothesis runs the explicit ``first`` cases first
-        if store is not None:
-            store.put(stored, _DRAWN[key][1])
+    _DRAWN[key] = (strategy, seen[len(first):], states[len(first):])  # Hypothesis runs the ``first`` cases first
+    if store is not None:
+        store.put(stored, *_DRAWN[key][1:])
     tally.judge()
 
 
@@ -182,7 +189,8 @@ def _note_failure(n: int, n_first: int, index: int, exc: Exception) -> None:
     FIRST_FAILURES.setdefault(node, [n, n_first, index, not _input_independent(exc)])
 
 #: (id of a strategy, max_examples, shrink, hypothesis_state()) -> (the strategy, kept alive so its
-#: id stays its own; the cases Hypothesis generates from it when every one passes)
+#: id stays its own; the cases Hypothesis generates from it when every one passes; the
+#: hypothesis_state() as it drew each of them)
 _DRAWN: dict[tuple, tuple] = {}
 
 

@@ -100,23 +100,25 @@ class DrawStore:
         self.calls += 1
         return (self.check, self.calls, max_examples, shrink, state)
 
-    def get(self, key: tuple | None) -> list | None:
-        """The cases stored under ``key`` (None if there are none)."""
+    def get(self, key: tuple | None) -> tuple[list, list] | None:
+        """The cases stored under ``key`` and the Hypothesis state each was drawn in (None if none)."""
         blob = self.entries.get(key) if key is not None else None
         if blob is None:
             return None
         try:
-            cases = pickle.loads(blob)
+            kept = pickle.loads(blob)
         except Exception:  # a case class that changed shape: as if not stored
             return None
-        return cases if isinstance(cases, list) else None
+        if isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(part, list) for part in kept):
+            return kept
+        return None
 
-    def put(self, key: tuple | None, cases: list) -> None:
-        """Keep ``cases`` under ``key`` (cases that cannot be pickled are not kept)."""
+    def put(self, key: tuple | None, cases: list, states: list) -> None:
+        """Keep ``cases`` and their ``states`` under ``key`` (cases that cannot be pickled are not kept)."""
         if key is None or key in self.entries:
             return
         try:
-            self.entries[key] = pickle.dumps(cases, protocol=pickle.HIGHEST_PROTOCOL)
+            self.entries[key] = pickle.dumps((cases, states), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:
             return
         self.added = True

@@ -3,8 +3,10 @@ drew gives exactly what Hypothesis's engine gives, pass or fail."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
+import sys
 from types import SimpleNamespace
 
 import numpy as np
@@ -89,6 +91,73 @@ def test_a_case_that_fails_is_found_and_shrunk_by_the_engine_as_without_the_stor
     assert getattr(stored.value, "__notes__", []) == getattr(direct.value, "__notes__", [])
 
 
+LATE = "late_constants_module"  # a local module a check imports partway, as hidden checks import the reference
+
+
+@pytest.fixture
+def late_module(tmp_path, monkeypatch):
+    """``restart()``: a new grading process as far as Hypothesis's constants go (the module not yet
+    imported, the constants Hypothesis collected from local modules as they were before it)."""
+    (tmp_path / f"{LATE}.py").write_text("SCALE = 123456.75\nWORD = 'late word'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from hypothesis.internal.conjecture import providers
+
+    settings.hypothesis_state()  # Hypothesis has looked at every module loaded so far
+    fresh = (providers._local_constants, set(providers._seen_modules), providers._sys_modules_len)
+
+    def restart():
+        new_process()
+        sys.modules.pop(LATE, None)
+        monkeypatch.setattr(providers, "_local_constants", fresh[0])
+        monkeypatch.setattr(providers, "_seen_modules", set(fresh[1]))
+        monkeypatch.setattr(providers, "_sys_modules_len", fresh[2])
+
+    yield restart
+    sys.modules.pop(LATE, None)
+
+
+def importing_at(case_number: int, seen: list):
+    """A passing check body that imports the late module when it judges case ``case_number`` (1-based)."""
+    def body(case):
+        seen.append(case.copy())
+        if len(seen) == case_number:
+            importlib.import_module(LATE)
+    return body
+
+
+def test_a_check_that_imports_a_local_module_partway_is_replayed_when_it_imports_it_at_the_same_case(
+        tmp_path, late_module, monkeypatch):
+    late_module()
+    before = settings.hypothesis_state()
+    built = []
+    run_check(store := DrawStore(tmp_path / "a.pickle"), importing_at(2, built))
+    assert settings.hypothesis_state() > before  # the constants Hypothesis draws with grew during the check
+    store.save()
+
+    late_module()
+    engine = []
+    settings._hypothesis_run(STRATEGY, importing_at(2, engine))  # Hypothesis's own run, in a new process
+    assert same(built, engine)
+
+    late_module()
+    replayed = []
+    monkeypatch.setattr(settings, "_hypothesis_run", lambda *a, **k: pytest.fail("the engine ran"))
+    run_check(DrawStore(tmp_path / "a.pickle"), importing_at(2, replayed))
+    assert same(replayed, engine)
+
+
+def test_a_check_that_imports_it_at_another_case_runs_through_the_engine(tmp_path, late_module):
+    late_module()
+    run_check(store := DrawStore(tmp_path / "a.pickle"), importing_at(2, []))
+    store.save()
+
+    late_module()
+    runs = dict(settings.RUNS)
+    run_check(DrawStore(tmp_path / "a.pickle"), importing_at(4, []))
+    # cases 3 and 4 were drawn with the module's constants, not so here: Hypothesis draws them again
+    assert settings.RUNS["rerun"] == runs["rerun"] + 1 and settings.RUNS["replayed"] == runs["replayed"]
+
+
 def test_entries_are_per_check_call_and_example_count(tmp_path):
     store = DrawStore(tmp_path / "a.pickle")
     store.begin("a")
@@ -105,7 +174,7 @@ def test_entries_are_per_check_call_and_example_count(tmp_path):
 def test_outside_a_check_nothing_is_kept(tmp_path):
     store = DrawStore(tmp_path / "a.pickle")
     assert store.key(20, True, 1) is None
-    store.put(None, [1])
+    store.put(None, [1], [0])
     assert not store.added and store.get(None) is None
 
 
@@ -114,19 +183,20 @@ def test_a_damaged_file_is_ignored_and_two_gradings_writing_at_once_keep_both(tm
     path.write_bytes(b"not a pickle")
     assert DrawStore(path).entries == {}
     one, two = DrawStore(path), DrawStore(path)
-    one.put(("x", 1, 20, True, 0), [np.zeros(2)])
-    two.put(("y", 1, 20, True, 0), [np.ones(2)])
+    one.put(("x", 1, 20, True, 0), [np.zeros(2)], [0])
+    two.put(("y", 1, 20, True, 0), [np.ones(2)], [0])
     one.save()
     two.save()
     merged = DrawStore(path)
     assert set(merged.entries) == {("x", 1, 20, True, 0), ("y", 1, 20, True, 0)}
-    assert same(merged.get(("y", 1, 20, True, 0)), [np.ones(2)])
+    cases, states = merged.get(("y", 1, 20, True, 0))
+    assert same(cases, [np.ones(2)]) and states == [0]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-0.pickle"]  # no temporary file left
 
 
 def test_unpicklable_cases_are_simply_not_kept(tmp_path):
     store = DrawStore(tmp_path / "a.pickle")
-    store.put(("x", 1, 20, True, 0), [lambda: None])
+    store.put(("x", 1, 20, True, 0), [lambda: None], [0])
     assert not store.added and store.get(("x", 1, 20, True, 0)) is None
 
 
@@ -148,7 +218,7 @@ def test_an_older_fingerprint_file_is_removed_when_a_new_one_is_written(tmp_path
     (tmp_path / "x-old.pickle").write_bytes(pickle.dumps({}))
     (tmp_path / "other-old.pickle").write_bytes(pickle.dumps({}))
     store = DrawStore(tmp_path / "x-new.pickle")
-    store.put(("a", 1, 20, True, 0), [1.0])
+    store.put(("a", 1, 20, True, 0), [1.0], [0])
     store.save()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other-old.pickle", "x-new.pickle"]
 
