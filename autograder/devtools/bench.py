@@ -5,9 +5,10 @@
    checks train a model). A first grading that builds the kept draws (``grading/draws.py``) is timed
    apart.
 2. The bundled example class graded by the batch grader from scratch: submissions per minute and
-   time per submission (target: at least ``TARGET_PER_MIN`` per minute), and the slowest wrong
-   submission against the correct one (target: no slower than ``WRONG_SLACK`` times it; hostile
-   entries, slow by design, apart).
+   time per submission (target: at least ``TARGET_PER_MIN`` per minute), the entries that ran into
+   a call's time limit and their share of the time, and the slowest wrong submission against the
+   correct one (target: no slower than ``WRONG_SLACK`` times it; hostile entries, slow by design,
+   apart; a miss prints that submission's profile line: how many failures Hypothesis shrank).
 3. The same class graded again, each submission by its own plain ``python -m autograder grade``
    (as many at once as the batch ran): every score must equal the batch's (OK / MISMATCH).
 4. With ``large`` (``make bench``: 300, for ``LARGE_CLASS_ASSIGNMENTS``): a class of that many
@@ -232,8 +233,9 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
               f"target <= {WRONG_SLACK:g} x correct: {'OK' if fair else 'MISSED'}", flush=True)
         if not fair:
             _missed(f"{assignment}: wrong submission {student} took {wrong_s:.2f} s, the correct one {correct_s:.2f} s")
-            path = next(sub.path for sub in discover(folder)[0] if sub.student == student)
-            bench_profile(assignment, path, tmp, label=student)  # where its extra time goes
+            path = next((sub.path for sub in discover(folder)[0] if sub.student == student), None)
+            if path is not None:
+                bench_profile(assignment, path, tmp, label=student)  # where its extra time goes
         ok = ok and fair
     if not compare:
         return per_min, ok, True
