@@ -6,7 +6,9 @@ on disk per check, so a later grading replays them without starting Hypothesis's
 that fails on one of them runs through Hypothesis from the start, exactly as without the store.
 
 An entry is keyed by the check (its pytest node id and which of its ``for_all`` calls), the number
-of examples, shrinking and the state of Hypothesis's constants pool (``hypothesis_state``). The file
+of examples, shrinking and the state of Hypothesis's constants pool as the check starts
+(``hypothesis_state``); it holds the cases and that state as each was drawn (a check may import a
+module partway, and replays only if it does so at the same case). The file
 is named by a fingerprint of everything else that decides the draws: the Python, Hypothesis and
 numpy versions, the assignment's check folders (strategies included) and ``autograder/checklib``.
 A file of another fingerprint is never read. It lives in ``.cache/draws/`` at the top of the kit,
