@@ -113,8 +113,8 @@ def for_all(strategy, body, *, max_examples: int | None = None, shrink: bool = T
         _DRAWN[key] = (strategy, *kept)  # drawn by an earlier grading: replayed as if drawn in this one
     tally = _Tally(body)
     if key in _DRAWN:
-        _, cases, trail = _DRAWN[key]
-        replayed = len(cases) == len(trail)
+        _, cases, trail = _DRAWN[key]  # a state for every case (``STORE``'s entries are checked for it)
+        replayed = True
         try:
             for i, case in enumerate((*first, *cases)):
                 before = hypothesis_state()

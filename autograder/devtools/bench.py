@@ -39,7 +39,7 @@ from pathlib import Path
 
 from .. import manifest as manifests
 from ..classroom import grade_batch
-from ..classroom.batch import RESULTS, Record, discover, grader_hash
+from ..classroom.batch import RESULTS, discover, grader_hash, load_class
 from ..grading.command import grade_command
 from ..grading.draws import DrawStore
 from ..grading.grade import PROFILE_ENV
@@ -82,29 +82,29 @@ def _busy_cpu() -> float:
         return usage.ru_utime + usage.ru_stime
 
 
-def _full_marks(path: Path) -> bool:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return data.get("score") == data.get("extra_data", {}).get("max_score")
+def _graded(out: Path, students: list[str]) -> tuple[dict[str, float], dict[str, dict]]:
+    """(student -> grading seconds, student -> results.json) of a class graded into ``out``."""
+    graded = load_class(out, students)
+    return ({s: record.seconds for s, (_, record) in graded.items() if record is not None},
+            {s: results for s, (results, _) in graded.items()})
 
 
-def _hit_time_limit(path: Path) -> bool:
+def _full_marks(results: dict) -> bool:
+    return results.get("score") == results.get("extra_data", {}).get("max_score")
+
+
+def _hit_time_limit(results: dict) -> bool:
     """Whether a check of this results.json failed because a call ran into its time limit (the
     student's code looped or allocated until stopped: seconds by design, whatever the grader does)."""
-    try:
-        kinds = json.loads(path.read_text(encoding="utf-8")).get("extra_data", {}).get("failure_kinds", {})
-    except (OSError, ValueError):
-        return False
-    return "timeout" in kinds.values()
+    return "timeout" in results.get("extra_data", {}).get("failure_kinds", {}).values()
 
 
-def time_limit_share(seconds: dict[str, float], out: Path, jobs: int) -> str:
-    """A line on the entries of a graded class (``seconds``: student -> grading seconds, graded into
-    ``out``) that ran into a call's time limit: how many, their seconds, and the rate of the others
-    alone at the same parallelism (their seconds / ``jobs``: an estimate); "" when there are none."""
-    stopped = {s for s in seconds if _hit_time_limit(out / s / RESULTS)}
+def time_limit_share(seconds: dict[str, float], results: dict[str, dict], jobs: int) -> str:
+    """A line on the entries of a graded class (``seconds``: student -> grading seconds; ``results``:
+    student -> results.json) that ran into a call's time limit: how many, their seconds, and the rate
+    of the others alone at the same parallelism (their seconds / ``jobs``: an estimate); "" when
+    there are none."""
+    stopped = {s for s in seconds if _hit_time_limit(results.get(s, {}))}
     if not stopped:
         return ""
     rest = [v for s, v in seconds.items() if s not in stopped]
@@ -211,7 +211,7 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
     cpu = (_busy_cpu() - cpu_before) / max(1, len(summary.graded))
     n = len(summary.graded)
     per_min = n / summary.wall_s * 60 if summary.wall_s else 0.0
-    records = {s: r.seconds for s in summary.graded if (r := Record.load(out / s / "grading.json")) is not None}
+    records, results = _graded(out, summary.graded)
     secs = list(records.values())
     ok = per_min >= TARGET_PER_MIN
     print(f"batch, bundled class: {n} submissions in {summary.wall_s:.1f} s with {summary.jobs} parallel graders = "
@@ -222,9 +222,9 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
     print(f"  CPU time per submission (the machine's busy time: graders, workers and anything else running): "
           f"{cpu:.1f} s; on {os.cpu_count()} idle cores that is "
           f"about {os.cpu_count() * 60 / cpu:.0f} per minute" if cpu else "", flush=True)
-    if share := time_limit_share(records, out, summary.jobs):
+    if share := time_limit_share(records, results, summary.jobs):
         print(share, flush=True)
-    full = {s for s in records if _full_marks(out / s / RESULTS)}
+    full = {s for s in records if _full_marks(results[s])}
     versus = wrong_versus_correct(records, full)
     if versus is not None:
         student, wrong_s, correct_s = versus
@@ -314,8 +314,7 @@ def bench_large(assignment: str, size: int, tmp: Path, jobs: int | None) -> tupl
     print(f"a class of {len(summary.graded)} students (the bundled class repeated), report included: {wall:.0f} s = "
           f"{len(summary.graded) / wall * 60:.1f} per minute  target <= {target:g} s: {'OK' if ok else 'MISSED'}",
           flush=True)
-    records = {s: r.seconds for s in summary.graded if (r := Record.load(out / s / "grading.json")) is not None}
-    if share := time_limit_share(records, out, summary.jobs):
+    if share := time_limit_share(*_graded(out, summary.graded), summary.jobs):
         print(share, flush=True)
     if not ok:
         _missed(f"{assignment}: a class of {size} took {wall:.0f} s (target <= {target:g} s)")

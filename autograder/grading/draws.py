@@ -111,7 +111,8 @@ class DrawStore:
             kept = pickle.loads(blob)
         except Exception:  # a case class that changed shape: as if not stored
             return None
-        if isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(part, list) for part in kept):
+        if isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(part, list) for part in kept) \
+                and len(kept[0]) == len(kept[1]):  # a state for every case
             return kept
         return None
 

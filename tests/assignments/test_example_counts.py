@@ -5,8 +5,8 @@ later examples find nothing in the mutation suite or the bundled class. That kee
 their failures (and its feedback) only because derandomized Hypothesis draws the same first cases
 whatever ``max_examples`` is: checked here for every strategy whose count changed, against the
 counts they had (20 for the property and hidden reference checks, 8 for the LSTM's and GRU's
-gradient checks, 5 for the RNN's hidden backward checks). The edge sizes each strategy is meant to reach (N = 1, T = 1, D != H) are still
-among the cases a check draws.
+gradient checks, 5 for the RNN's hidden backward checks). The edge sizes each strategy is meant to
+reach (N = 1, T = 1, D != H) are still among the cases a check draws.
 """
 
 from __future__ import annotations

@@ -25,18 +25,32 @@ def test_busy_cpu_counts_a_process_that_is_not_a_waited_for_child():
     assert _busy_cpu() - before >= 0.35
 
 
-def _graded(out, student: str, kinds: dict) -> None:
-    (out / student).mkdir(parents=True)
-    (out / student / "results.json").write_text(json.dumps({"score": 0, "extra_data": {"failure_kinds": kinds}}))
+def _results(kinds: dict) -> dict:
+    return {"score": 0, "extra_data": {"failure_kinds": kinds}}
 
 
-def test_time_limit_share_counts_the_entries_stopped_by_a_time_limit(tmp_path):
-    _graded(tmp_path, "s1", {})
-    _graded(tmp_path, "s2", {"f: worked example": "wrong value"})
-    _graded(tmp_path, "s3", {"f: worked example": "wrong value", "g: shapes": "timeout"})
+def test_time_limit_share_counts_the_entries_stopped_by_a_time_limit():
+    results = {"s1": _results({}), "s2": _results({"f: worked example": "wrong value"}),
+               "s3": _results({"f: worked example": "wrong value", "g: shapes": "timeout"})}
     seconds = {"s1": 2.0, "s2": 4.0, "s3": 12.0}
-    line = time_limit_share(seconds, tmp_path, jobs=2)
+    line = time_limit_share(seconds, results, jobs=2)
     # s3 alone ran into a limit; s1 and s2 take 6 s of graders' time, 3 s on 2 graders: 40 per minute
     assert "1 of 3 entries ran into a call's time limit: 12 s of the graders' 18 s" in line
     assert "the other 2 alone, 2 at a time, would take about 3 s = 40 per minute" in line
-    assert time_limit_share({"s1": 2.0, "s2": 4.0}, tmp_path, jobs=2) == ""
+    assert time_limit_share({"s1": 2.0, "s2": 4.0}, results, jobs=2) == ""
+
+
+def test_a_graded_class_is_read_with_the_batch_s_own_loader(tmp_path):
+    """bench reads seconds and results.json through ``load_class``: a student without results is left out."""
+    from dataclasses import asdict
+
+    from autograder.classroom.batch import Record
+    from autograder.devtools.bench import _graded
+
+    for student, seconds in (("s1", 2.5), ("s2", 4.0)):
+        (tmp_path / student).mkdir()
+        record = Record(student, student, "graded", 0.0, 1.0, seconds, "", "", "")
+        (tmp_path / student / "grading.json").write_text(json.dumps(asdict(record)))
+    (tmp_path / "s1" / "results.json").write_text(json.dumps(_results({"g: shapes": "timeout"})))
+    seconds, results = _graded(tmp_path, ["s1", "s2"])
+    assert seconds == {"s1": 2.5} and set(results) == {"s1"}

@@ -200,6 +200,12 @@ def test_unpicklable_cases_are_simply_not_kept(tmp_path):
     assert not store.added and store.get(("x", 1, 20, True, 0)) is None
 
 
+def test_an_entry_without_a_state_for_every_case_is_not_replayed(tmp_path):
+    store = DrawStore(tmp_path / "a.pickle")
+    store.put(("x", 1, 20, True, 0), [1.0, 2.0], [0])
+    assert store.get(("x", 1, 20, True, 0)) is None
+
+
 def test_the_file_name_follows_every_check_source(tmp_path, monkeypatch):
     (tmp_path / "strategies_x.py").write_text("SIZE = 3\n")
     fake = SimpleNamespace(name="x", check_dirs=(tmp_path,))
