@@ -181,7 +181,8 @@ def cmd_bench(args) -> int:
     if unknown:
         return _fail(f"unknown assignment {unknown[0]!r}; known assignments: {', '.join(manifests.available())}")
     return run_bench(args.assignment or manifests.available(), runs=args.runs, jobs=args.jobs,
-                     compare=not args.no_compare, large=args.large, warm_vs_cold=args.warm_vs_cold)
+                     compare=not args.no_compare, large=args.large, warm_vs_cold=args.warm_vs_cold,
+                     pinned_vs_not=args.one_core_vs_any_core)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -284,6 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warm-vs-cold", action="store_true",
                    help="only grade the bundled class twice each way, alternating: a grade process per submission "
                         "(cold) and forked from warm grade-servers (warm, the batch's way)")
+    p.add_argument("--one-core-vs-any-core", action="store_true",
+                   help="only compare gradings on one core each (the default) with gradings on any core: the "
+                        "correct submission --runs times each way, then the bundled class twice each way")
     p.set_defaults(run=cmd_bench)
     return parser
 

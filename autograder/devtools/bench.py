@@ -17,6 +17,8 @@
 
 ``--warm-vs-cold`` instead grades each bundled class twice each way, alternating: a ``python -m
 autograder grade`` process per submission, and forked from warm grade-servers (the batch's way).
+``--one-core-vs-any-core`` likewise compares gradings on one core each (``grading/cpu.py``, the default)
+with gradings on any core: the reference ``runs`` times each way, then the bundled class twice.
 
 Exit status: 1 on a score mismatch. A missed time target is printed as ``MISSED`` on stderr and
 changes the exit status (to 1) only with ``BENCH_STRICT=1`` in the environment: the machine may be
@@ -25,6 +27,7 @@ busy with other work, and a slow run is not a wrong one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -41,6 +44,7 @@ from .. import manifest as manifests
 from ..classroom import grade_batch
 from ..classroom.batch import RESULTS, discover, grader_hash, load_class
 from ..grading.command import grade_command
+from ..grading.cpu import NO_PIN_ENV
 from ..grading.draws import DrawStore
 from ..grading.grade import PROFILE_ENV
 from ..paths import KIT_ROOT
@@ -267,23 +271,64 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
     return per_min, ok, not mismatches
 
 
-def bench_warm_vs_cold(assignment: str, tmp: Path, jobs: int | None, rounds: int = 2) -> list[tuple[str, float, float]]:
-    """Grade the bundled class ``rounds`` times each way, alternating (so both see the machine of the
-    same minutes): ``cold``, a ``python -m autograder grade`` process per submission, and ``warm``, each
-    grading forked from a warm grade-server (the batch's way). Prints and returns (way, per minute,
-    the machine's busy CPU seconds per submission) per run."""
+@contextlib.contextmanager
+def _environment(env: dict[str, str]):
+    """``env`` added to this process's environment for the block (the batch's grade-servers inherit it)."""
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _alternating(assignment: str, tmp: Path, jobs: int | None, ways: dict[str, tuple[bool, dict]],
+                 rounds: int = 2) -> list[tuple[str, float, float]]:
+    """Grade the bundled class ``rounds`` times each way, alternating (so every way sees the machine of
+    the same minutes); ``ways``: name -> (warm grade-servers or a process per grading, environment).
+    Prints and returns (way, per minute, the machine's busy CPU seconds per submission) per run."""
     folder = bundled_class(assignment)
     rows = []
     for k in range(rounds):
-        for way in ("cold", "warm"):
+        for way, (warm, env) in ways.items():
             cpu_before = _busy_cpu()
-            summary = grade_batch(assignment, folder, tmp / f"{assignment}-{way}-{k}", jobs=jobs, force=True,
-                                  progress=False, warm=way == "warm")
+            with _environment(env):
+                summary = grade_batch(assignment, folder, tmp / f"{assignment}-{way}-{k}".replace(" ", "-"),
+                                      jobs=jobs, force=True, progress=False, warm=warm)
             n = max(1, len(summary.graded))
             rows.append((way, n / summary.wall_s * 60 if summary.wall_s else 0.0, (_busy_cpu() - cpu_before) / n))
             print(f"{way}: {len(summary.graded)} submissions in {summary.wall_s:.1f} s with {summary.jobs} parallel "
                   f"graders = {rows[-1][1]:.1f} per minute; busy CPU {rows[-1][2]:.2f} s per submission", flush=True)
     return rows
+
+
+def bench_warm_vs_cold(assignment: str, tmp: Path, jobs: int | None, rounds: int = 2) -> list[tuple[str, float, float]]:
+    """The bundled class graded ``rounds`` times each way, alternating (``_alternating``): ``cold``, a
+    ``python -m autograder grade`` process per submission, and ``warm``, each grading forked from a
+    warm grade-server (the batch's way)."""
+    return _alternating(assignment, tmp, jobs, {"cold": (False, {}), "warm": (True, {})}, rounds)
+
+
+def bench_pinned_vs_not(assignment: str, tmp: Path, jobs: int | None, runs: int,
+                        rounds: int = 2) -> dict[str, float]:
+    """Each grading on one core (``grading/cpu.py``, the default) against any core (``NO_PIN_ENV``
+    set): the reference graded ``runs`` times each way, alternating (prints the medians, returns
+    way -> median seconds), then the bundled class ``rounds`` times each way (``_alternating``)."""
+    ways = {"one core": {NO_PIN_ENV: ""}, "any core": {NO_PIN_ENV: "1"}}
+    solutions = manifests.load(assignment).solutions
+    times: dict[str, list[float]] = {way: [] for way in ways}
+    for i in range(runs):
+        for way, env in ways.items():
+            times[way].append(grade_once(assignment, solutions, tmp / f"{assignment}-pin-{i}.json", env=env))
+    for way, seconds in times.items():
+        print(f"one correct submission, {way}: {statistics.median(seconds):.2f} s (median of {runs}: "
+              f"{', '.join(f'{t:.2f}' for t in seconds)})", flush=True)
+    _alternating(assignment, tmp, jobs, {way: (True, env) for way, env in ways.items()}, rounds)
+    return {way: statistics.median(seconds) for way, seconds in times.items()}
 
 
 def large_class(assignment: str, size: int, into: Path) -> Path:
@@ -332,11 +377,12 @@ def strict() -> bool:
 
 
 def run_bench(assignments: list[str], runs: int = 3, jobs: int | None = None, compare: bool = True,
-              large: int = 0, warm_vs_cold: bool = False) -> int:
+              large: int = 0, warm_vs_cold: bool = False, pinned_vs_not: bool = False) -> int:
     """Run the benchmark; exit status 1 on a score mismatch, or on a missed time target with
     ``BENCH_STRICT=1`` (otherwise a missed target is reported as MISSED on stderr only). ``large``:
     also grade a class of that many students for each of ``LARGE_CLASS_ASSIGNMENTS`` (0: not).
-    ``warm_vs_cold``: only compare the batch's two ways of starting a grading (``bench_warm_vs_cold``)."""
+    ``warm_vs_cold``: only compare the batch's two ways of starting a grading (``bench_warm_vs_cold``);
+    ``pinned_vs_not``: only compare gradings on one core and on any (``bench_pinned_vs_not``)."""
     print(f"machine: {os.cpu_count()} cores; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     equal, on_time = True, True
     with tempfile.TemporaryDirectory(prefix="ag-bench-") as tmp:
@@ -344,6 +390,9 @@ def run_bench(assignments: list[str], runs: int = 3, jobs: int | None = None, co
             print(f"\n== {name}", flush=True)
             if warm_vs_cold:
                 bench_warm_vs_cold(name, Path(tmp), jobs)
+                continue
+            if pinned_vs_not:
+                bench_pinned_vs_not(name, Path(tmp), jobs, runs)
                 continue
             _, fast = bench_one(name, runs, Path(tmp))
             _, fast_batch, same = bench_batch(name, Path(tmp), jobs, compare)

@@ -23,6 +23,7 @@ from .. import manifest as manifests
 from ..checklib.local import LocalSubmission
 from ..paths import KIT_ROOT
 from ..runner.results import Results, grader_failure
+from .cpu import one_cpu
 from .draws import DrawStore, store_folder
 from .remote import RemoteSubmission
 from .sandbox import Limits, Worker
@@ -122,7 +123,9 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
         shutil.copyfile(source, stage.folder / name)
     results = Results(manifest.name)
     worker, modules = None, {}
+    pinned = contextlib.ExitStack()
     try:
+        pinned.enter_context(one_cpu())  # grader and worker take turns: one core for both (cpu.py)
         limits = limits or Limits(call_timeout_s=manifest.call_timeout_s, memory_mb=manifest.memory_mb)
         if call_timeout_s is not None:
             limits = dataclasses.replace(limits, call_timeout_s=call_timeout_s)
@@ -166,6 +169,7 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
     finally:
         if worker is not None:
             worker.close()
+        pinned.close()
         with contextlib.suppress(Exception):  # e.g. RecursionError on a folder nested very deep
             shutil.rmtree(stage.folder, ignore_errors=True)
     results.write(output)

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import wire
+from .cpu import claim
 
 WORKER_FILES = ("worker.py", "wire.py")
 HERE = Path(__file__).resolve().parent
@@ -92,14 +93,11 @@ def _claim_uid() -> tuple[int, socket.socket]:
     start = os.getpid() % SANDBOX_UIDS
     for k in range(SANDBOX_UIDS):
         uid = SANDBOX_UID_BASE + (start + k) % SANDBOX_UIDS
-        claim = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            claim.bind(f"\0autograder-sandbox-uid-{uid}")
-        except OSError:
-            claim.close()
+        held = claim(f"autograder-sandbox-uid-{uid}")
+        if held is None:
             continue
         _kill_uid(uid)
-        return uid, claim
+        return uid, held
     raise OSError(f"all {SANDBOX_UIDS} sandbox uids are in use")
 
 
