@@ -18,6 +18,7 @@ import contextlib
 import os
 import socket
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 #: Set (to anything) to let gradings run on any core (``bench --one-core-vs-any-core`` compares the two).
 NO_PIN_ENV = "AUTOGRADER_NO_CPU_PINNING"
@@ -45,20 +46,44 @@ def current_cpu() -> int | None:
         return None
 
 
+@dataclass
+class Pin:
+    """What ``one_cpu`` did: ``cpu``, the CPU the calling thread was pinned to (None: nothing pinned),
+    and ``allowed``, the CPUs it could run on before."""
+
+    cpu: int | None = None
+    allowed: frozenset = frozenset()
+
+    @contextlib.contextmanager
+    def lifted(self) -> Iterator[None]:
+        """For the block, the calling thread runs on ``allowed`` again; processes it started while
+        pinned stay on ``cpu`` (``grade``: the worker starts there while the grader imports pytest)."""
+        if self.cpu is None:
+            yield
+            return
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(0, self.allowed)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(0, {self.cpu})
+
+
 @contextlib.contextmanager
-def one_cpu(reserve: Callable[[str], socket.socket | None] = claim) -> Iterator[int | None]:
+def one_cpu(reserve: Callable[[str], socket.socket | None] = claim) -> Iterator[Pin]:
     """Run the block, and every process it starts, on one CPU that no other grading holds (the one
-    this process is on if it is free); yields that CPU, or None when nothing was pinned (one CPU
-    only, no CPU affinity on this system, every CPU held by another grading, or ``NO_PIN_ENV`` set).
-    The calling thread's CPUs are restored afterwards. ``reserve``: how a CPU's name is claimed
+    this process is on if it is free); yields the ``Pin`` (its ``cpu`` None when nothing was pinned:
+    one CPU only, no CPU affinity on this system, every CPU held by another grading, or ``NO_PIN_ENV``
+    set). The calling thread's CPUs are restored afterwards. ``reserve``: how a CPU's name is claimed
     (``claim``; the kit's tests use names of their own, apart from gradings running meanwhile)."""
     if os.environ.get(NO_PIN_ENV):
-        yield None
+        yield Pin()
         return
     try:
-        allowed = os.sched_getaffinity(0)
+        allowed = frozenset(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # AttributeError: no affinity calls (macOS)
-        yield None
+        yield Pin()
         return
     here = current_cpu()
     order = sorted(allowed, key=lambda cpu: (cpu != here, cpu))
@@ -69,14 +94,14 @@ def one_cpu(reserve: Callable[[str], socket.socket | None] = claim) -> Iterator[
             if held is not None:
                 break
     if held is None:
-        yield None
+        yield Pin(None, allowed)
         return
     try:
         try:
             os.sched_setaffinity(0, {cpu})
         except OSError:  # e.g. a cpuset that changed meanwhile
             cpu = None
-        yield cpu
+        yield Pin(cpu, allowed)
     finally:
         with contextlib.suppress(OSError):
             os.sched_setaffinity(0, allowed)

@@ -125,14 +125,15 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
     worker, modules = None, {}
     pinned = contextlib.ExitStack()
     try:
-        pinned.enter_context(one_cpu())  # grader and worker take turns: one core for both (cpu.py)
+        pin = pinned.enter_context(one_cpu())  # grader and worker take turns: one core for both (cpu.py)
         limits = limits or Limits(call_timeout_s=manifest.call_timeout_s, memory_mb=manifest.memory_mb)
         if call_timeout_s is not None:
             limits = dataclasses.replace(limits, call_timeout_s=call_timeout_s)
         draws_folder = store_folder()  # before the worker: its folder is private like the rest of the kit
         worker = Worker(stage.folder, limits, level=isolation, private_paths=private_paths())
         worker.begin_start()
-        from ..runner.collector import run_checks  # the checks' machinery (pytest, Hypothesis) loads meanwhile
+        with pin.lifted():  # the worker starts on the held core; meanwhile, on any, the grader loads
+            from ..runner.collector import run_checks  # the checks' machinery (pytest, Hypothesis)
         marks["imports"] = time.process_time()
         modules = {"before_checks": local_modules()} if os.environ.get(PROFILE_ENV) else {}
 

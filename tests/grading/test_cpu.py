@@ -46,10 +46,14 @@ def test_current_cpu_is_one_this_process_may_run_on():
 @affinity
 def test_the_block_runs_on_one_cpu_and_the_caller_gets_its_cpus_back():
     before = os.sched_getaffinity(0)
-    with one_cpu(private) as held:
-        assert held in before
+    with one_cpu(private) as pin:
+        held = pin.cpu
+        assert held in before and pin.allowed == before
         assert os.sched_getaffinity(0) == {held}
         assert private(f"autograder-cpu-{held}") is None  # held while the block runs
+        with pin.lifted():
+            assert os.sched_getaffinity(0) == before
+        assert os.sched_getaffinity(0) == {held}
     assert os.sched_getaffinity(0) == before
     released = private(f"autograder-cpu-{held}")
     assert released is not None
@@ -64,8 +68,8 @@ def test_concurrent_gradings_get_different_cpus_until_none_is_left():
     seen = []
 
     def grading():  # a thread per "grading": each holds its CPU until the checks below are done
-        with one_cpu(private) as held:
-            seen.append(held)
+        with one_cpu(private) as pin:
+            seen.append(pin.cpu)
             holding.wait(timeout=30)
             done.wait(timeout=30)
 
@@ -76,7 +80,7 @@ def test_concurrent_gradings_get_different_cpus_until_none_is_left():
     try:
         assert sorted(seen) == sorted(allowed)  # every CPU once
         with one_cpu(private) as extra:
-            assert extra is None  # all held: the next grading runs on any core
+            assert extra.cpu is None  # all held: the next grading runs on any core
             assert os.sched_getaffinity(0) == allowed
     finally:
         done.set()
@@ -88,15 +92,17 @@ def test_concurrent_gradings_get_different_cpus_until_none_is_left():
 def test_the_environment_variable_turns_pinning_off(monkeypatch):
     before = os.sched_getaffinity(0)
     monkeypatch.setenv(NO_PIN_ENV, "1")
-    with one_cpu() as held:
-        assert held is None
+    with one_cpu() as pin:
+        assert pin.cpu is None
+        with pin.lifted():  # nothing to lift
+            assert os.sched_getaffinity(0) == before
         assert os.sched_getaffinity(0) == before
 
 
 def test_without_affinity_calls_nothing_is_pinned(monkeypatch):
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)
-    with one_cpu() as held:
-        assert held is None
+    with one_cpu() as pin:
+        assert pin.cpu is None
 
 
 @affinity
