@@ -27,7 +27,6 @@ busy with other work, and a slow run is not a wrong one.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import resource
@@ -39,6 +38,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from unittest import mock
 
 from .. import manifest as manifests
 from ..classroom import grade_batch
@@ -271,21 +271,6 @@ def bench_batch(assignment: str, tmp: Path, jobs: int | None, compare: bool) -> 
     return per_min, ok, not mismatches
 
 
-@contextlib.contextmanager
-def _environment(env: dict[str, str]):
-    """``env`` added to this process's environment for the block (the batch's grade-servers inherit it)."""
-    saved = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def _alternating(assignment: str, tmp: Path, jobs: int | None, ways: dict[str, tuple[bool, dict]],
                  rounds: int = 2) -> list[tuple[str, float, float]]:
     """Grade the bundled class ``rounds`` times each way, alternating (so every way sees the machine of
@@ -296,7 +281,7 @@ def _alternating(assignment: str, tmp: Path, jobs: int | None, ways: dict[str, t
     for k in range(rounds):
         for way, (warm, env) in ways.items():
             cpu_before = _busy_cpu()
-            with _environment(env):
+            with mock.patch.dict(os.environ, env):  # the batch's grade-servers inherit it
                 summary = grade_batch(assignment, folder, tmp / f"{assignment}-{way}-{k}".replace(" ", "-"),
                                       jobs=jobs, force=True, progress=False, warm=warm)
             n = max(1, len(summary.graded))

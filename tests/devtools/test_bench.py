@@ -3,14 +3,12 @@ the bench's descendants once bubblewrap has let them go, so its children's rusag
 line on the entries that ran into a time limit counts them from their results.json."""
 
 import json
-import os
 import subprocess
 import sys
 import time
 
 import pytest
 
-from autograder.devtools import bench
 from autograder.devtools.bench import _busy_cpu, time_limit_share
 
 
@@ -57,11 +55,3 @@ def test_a_graded_class_is_read_with_the_batch_s_own_loader(tmp_path):
     seconds, results = _graded(tmp_path, ["s1", "s2"])
     assert seconds == {"s1": 2.5} and set(results) == {"s1"}
 
-
-def test_the_environment_of_a_compared_way_is_set_for_its_block_only(monkeypatch):
-    monkeypatch.setenv("AG_BENCH_SET", "before")
-    monkeypatch.delenv("AG_BENCH_NEW", raising=False)
-    with bench._environment({"AG_BENCH_SET": "during", "AG_BENCH_NEW": "1"}):
-        assert os.environ["AG_BENCH_SET"] == "during" and os.environ["AG_BENCH_NEW"] == "1"
-    assert os.environ["AG_BENCH_SET"] == "before"
-    assert "AG_BENCH_NEW" not in os.environ

@@ -3,7 +3,6 @@ other grading holds, and the caller gets its CPUs back."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 
