@@ -40,6 +40,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from unittest import mock
 
+import numpy as np
+
 from .. import manifest as manifests
 from ..classroom import grade_batch
 from ..classroom.batch import RESULTS, discover, grader_hash, load_class
@@ -84,6 +86,34 @@ def _busy_cpu() -> float:
     except (OSError, ValueError):
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         return usage.ru_utime + usage.ru_stime
+
+
+def fixed_workload(steps: int = 100_000) -> float:
+    """A fixed piece of work like a grading's: Python calls on small float64 arrays. Returns a
+    checksum (the same every time), so the work cannot be skipped."""
+    rng = np.random.default_rng(0)
+    a, w = rng.normal(size=(4, 8)), rng.normal(size=(8, 8))
+    total = 0.0
+    for _ in range(steps):
+        a = np.tanh(a @ w * 0.5)
+        total += float(a[0, 0])
+    return total
+
+
+def machine_speed(runs: int = 5) -> float:
+    """Seconds of ``fixed_workload`` on one core, median of ``runs``: how fast this machine is right
+    now (a shared machine's speed changes within the hour; compare bench figures taken at equal speed)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fixed_workload()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def speed_line(when: str) -> str:
+    return (f"machine speed {when}: a fixed workload (100,000 steps on small numpy arrays) took "
+            f"{machine_speed():.3f} s (median of 5; lower is faster)")
 
 
 def _graded(out: Path, students: list[str]) -> tuple[dict[str, float], dict[str, dict]]:
@@ -369,6 +399,7 @@ def run_bench(assignments: list[str], runs: int = 3, jobs: int | None = None, co
     ``warm_vs_cold``: only compare the batch's two ways of starting a grading (``bench_warm_vs_cold``);
     ``pinned_vs_not``: only compare gradings on one core and on any (``bench_pinned_vs_not``)."""
     print(f"machine: {os.cpu_count()} cores; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(speed_line("at the start"), flush=True)
     equal, on_time = True, True
     with tempfile.TemporaryDirectory(prefix="ag-bench-") as tmp:
         for name in assignments:
@@ -385,6 +416,7 @@ def run_bench(assignments: list[str], runs: int = 3, jobs: int | None = None, co
             on_time = on_time and fast and fast_batch
             if large and name in LARGE_CLASS_ASSIGNMENTS:
                 on_time = bench_large(name, large, Path(tmp), jobs)[1] and on_time
+    print(f"\n{speed_line('at the end')}", flush=True)
     if not on_time:
         print(f"MISSED: a time target was missed (the load average was {os.getloadavg()[0]:.1f}); "
               + ("failing because BENCH_STRICT=1" if strict() else f"not a failure unless {STRICT_ENV}=1"),

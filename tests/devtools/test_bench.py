@@ -55,3 +55,12 @@ def test_a_graded_class_is_read_with_the_batch_s_own_loader(tmp_path):
     seconds, results = _graded(tmp_path, ["s1", "s2"])
     assert seconds == {"s1": 2.5} and set(results) == {"s1"}
 
+
+
+def test_the_speed_workload_is_the_same_work_every_time():
+    """The machine-speed line times a fixed workload: the same steps give the same checksum (so two
+    bench runs time the same work) and every step counts (the work cannot be skipped)."""
+    from autograder.devtools.bench import fixed_workload
+
+    assert fixed_workload(1000) == fixed_workload(1000)
+    assert fixed_workload(1000) != fixed_workload(999)
