@@ -85,3 +85,18 @@ def test_a_missing_file_costs_only_its_own_checks(run, manifest, tmp_path_factor
             assert t.status == "passed", t
         else:
             assert t.score == 0 and t.kind == "missing file" and "arma.py is missing" in t.output, t
+
+
+def test_a_failing_check_s_report_is_its_exception_alone(run, manifest, monkeypatch):
+    """pytest's report of a failing check carries the exception only, not its traceback (which
+    nothing reads: the feedback is made from the exception; that it is unchanged is what
+    ``python -m autograder.devtools.snapshot compare`` shows)."""
+    from autograder.runner import collector as collector_module
+
+    reports = []
+    real = collector_module._exception_only
+    monkeypatch.setattr(collector_module, "_exception_only", lambda excinfo: reports.append(real(excinfo)) or reports[-1])
+    results, _ = run(manifest.templates, "templates-reports")
+    failed = [t for t in results.tests if t.status == "failed"]
+    assert failed and len(reports) == len(failed)
+    assert all("Traceback" not in r and "NotImplemented" in r.splitlines()[0] for r in reports)
