@@ -180,9 +180,14 @@ def cmd_bench(args) -> int:
     unknown = [a for a in args.assignment or [] if a not in manifests.available()]
     if unknown:
         return _fail(f"unknown assignment {unknown[0]!r}; known assignments: {', '.join(manifests.available())}")
+    if args.profile_of_submission is not None:
+        if len(args.assignment or []) != 1:
+            return _fail(f"bench --profile-of-submission: give exactly one --assignment (got {len(args.assignment or [])})")
+        if not args.profile_of_submission.exists():
+            return _fail(f"bench --profile-of-submission: {args.profile_of_submission} does not exist")
     return run_bench(args.assignment or manifests.available(), runs=args.runs, jobs=args.jobs,
                      compare=not args.no_compare, large=args.large, warm_vs_cold=args.warm_vs_cold,
-                     pinned_vs_not=args.one_core_vs_any_core)
+                     pinned_vs_not=args.one_core_vs_any_core, profile_of=args.profile_of_submission)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -288,6 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--one-core-vs-any-core", action="store_true",
                    help="only compare gradings on one core each (the default) with gradings on any core: the "
                         "correct submission --runs times each way, then the bundled class twice each way")
+    p.add_argument("--profile-of-submission", type=Path, default=None,
+                   help="only grade this submission --runs times with the grader's profile on (a profile line "
+                        "each, then the medians); give one --assignment")
     p.set_defaults(run=cmd_bench)
     return parser
 

@@ -19,6 +19,8 @@
 autograder grade`` process per submission, and forked from warm grade-servers (the batch's way).
 ``--one-core-vs-any-core`` likewise compares gradings on one core each (``grading/cpu.py``, the default)
 with gradings on any core: the reference ``runs`` times each way, then the bundled class twice.
+``--profile-of-submission PATH`` grades that submission ``runs`` times with the profile on: a
+profile line each, then their medians (where one submission's time goes, and A/B comparisons).
 
 Exit status: 1 on a score mismatch. A missed time target is printed as ``MISSED`` on stderr and
 changes the exit status (to 1) only with ``BENCH_STRICT=1`` in the environment: the machine may be
@@ -207,12 +209,28 @@ def shrunk_failures(profile: dict) -> int:
 
 
 def bench_profile(assignment: str, submission: Path, tmp: Path, label: str = "") -> dict:
-    """Grade ``submission`` once more with the grader's profile on; print (after ``label``) and return it."""
+    """Grade ``submission`` once more with the grader's profile on; print (after ``label``) and return it,
+    with the grading's wall time (``wall_s``)."""
     path = tmp / f"{assignment}-profile.json"
     wall = grade_once(assignment, submission, tmp / f"{assignment}-profiled.json", env={PROFILE_ENV: str(path)})
     profile = json.loads(path.read_text(encoding="utf-8"))
     print(f"  {label + ' ' if label else ''}{profile_line(wall, profile)}", flush=True)
-    return profile
+    return dict(profile, wall_s=wall)
+
+
+def bench_profiles(assignment: str, submission: Path, runs: int, tmp: Path) -> dict[str, float]:
+    """Grade ``submission`` ``runs`` times with the grader's profile on (``bench_profile``: a profile
+    line each) and print the medians of its wall time and CPU seconds; returns them."""
+    rows = []
+    for _ in range(runs):
+        profile = bench_profile(assignment, submission, tmp)
+        marks = profile["grader_cpu_s"]
+        rows.append({"wall": profile["wall_s"], "grader CPU": marks["end"], "the checks": marks["end"] - marks["imports"],
+                     "worker CPU": profile["worker_cpu_s"]})
+    medians = {key: statistics.median(row[key] for row in rows) for key in rows[0]} if rows else {}
+    if medians:
+        print(f"medians of {runs}: " + ", ".join(f"{key} {value:.2f} s" for key, value in medians.items()), flush=True)
+    return medians
 
 
 def wrong_versus_correct(seconds: dict[str, float], full: set[str]) -> tuple[str, float, float] | None:
@@ -392,12 +410,14 @@ def strict() -> bool:
 
 
 def run_bench(assignments: list[str], runs: int = 3, jobs: int | None = None, compare: bool = True,
-              large: int = 0, warm_vs_cold: bool = False, pinned_vs_not: bool = False) -> int:
+              large: int = 0, warm_vs_cold: bool = False, pinned_vs_not: bool = False,
+              profile_of: Path | None = None) -> int:
     """Run the benchmark; exit status 1 on a score mismatch, or on a missed time target with
     ``BENCH_STRICT=1`` (otherwise a missed target is reported as MISSED on stderr only). ``large``:
     also grade a class of that many students for each of ``LARGE_CLASS_ASSIGNMENTS`` (0: not).
     ``warm_vs_cold``: only compare the batch's two ways of starting a grading (``bench_warm_vs_cold``);
-    ``pinned_vs_not``: only compare gradings on one core and on any (``bench_pinned_vs_not``)."""
+    ``pinned_vs_not``: only compare gradings on one core and on any (``bench_pinned_vs_not``);
+    ``profile_of``: only grade that submission ``runs`` times with the profile on (``bench_profiles``)."""
     print(f"machine: {os.cpu_count()} cores; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(speed_line("at the start"), flush=True)
     equal, on_time = True, True
@@ -409,6 +429,9 @@ def run_bench(assignments: list[str], runs: int = 3, jobs: int | None = None, co
                 continue
             if pinned_vs_not:
                 bench_pinned_vs_not(name, Path(tmp), jobs, runs)
+                continue
+            if profile_of is not None:
+                bench_profiles(name, profile_of, runs, Path(tmp))
                 continue
             _, fast = bench_one(name, runs, Path(tmp))
             _, fast_batch, same = bench_batch(name, Path(tmp), jobs, compare)

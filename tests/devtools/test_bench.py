@@ -64,3 +64,24 @@ def test_the_speed_workload_is_the_same_work_every_time():
 
     assert fixed_workload(1000) == fixed_workload(1000)
     assert fixed_workload(1000) != fixed_workload(999)
+
+
+def test_profiling_one_submission_needs_one_assignment_and_a_path_that_exists(tmp_path, capsys):
+    from autograder.cli import main
+
+    assert main(["bench", "--profile-of-submission", str(tmp_path / "nope"), "--assignment", "sequences"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["bench", "--profile-of-submission", str(tmp_path)]) == 2
+    assert "exactly one --assignment (got 0)" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_profiling_one_submission_prints_a_line_per_grading_and_their_medians(tmp_path, capsys):
+    from autograder import manifest as manifests
+    from autograder.devtools.bench import bench_profiles
+
+    medians = bench_profiles("sequences", manifests.load("sequences").solutions, 2, tmp_path)
+    out = capsys.readouterr().out
+    assert out.count("profile: wall") == 2 and "medians of 2: wall" in out
+    assert set(medians) == {"wall", "grader CPU", "the checks", "worker CPU"}
+    assert medians["wall"] > medians["the checks"] > 0 and medians["worker CPU"] > 0
