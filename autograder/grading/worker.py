@@ -159,9 +159,14 @@ def main() -> None:
         op = request.get("op")
         if op == "call":
             out = call_one(request, arrays)
-        elif op == "call_many":
+        elif op == "call_many":  # in order, until a call fails (checklib.local.until_failure)
             shared = Shared(request["shared"], arrays)
-            out = {"ok": True, "results": [call_one(r, arrays, shared) for r in request["calls"]]}
+            results = []
+            for call in request["calls"]:
+                results.append(call_one(call, arrays, shared))
+                if not results[-1]["ok"]:
+                    break
+            out = {"ok": True, "results": results}
         elif op == "import":
             try:
                 load(request["module"])
