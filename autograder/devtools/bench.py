@@ -346,12 +346,45 @@ def bench_warm_vs_cold(assignment: str, tmp: Path, jobs: int | None, rounds: int
     return _alternating(assignment, tmp, jobs, {"cold": (False, {}), "warm": (True, {})}, rounds)
 
 
+def pipe_round_trip(cpus: set[int] | None, n: int = 20_000) -> tuple[float, float]:
+    """(wall, CPU of both processes) in microseconds per round trip of one byte between this process
+    and a child over two pipes (a grading's request and answer, without the work), both on ``cpus``
+    (None: wherever the kernel puts them)."""
+    before = os.sched_getaffinity(0)
+    requests, answers = os.pipe(), os.pipe()
+    try:
+        if cpus:
+            os.sched_setaffinity(0, cpus)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child answers every byte, then exits
+            try:
+                for _ in range(n):
+                    os.write(answers[1], os.read(requests[0], 1))
+            finally:
+                os._exit(0)
+        cpu, start = time.process_time(), time.perf_counter()
+        for _ in range(n):
+            os.write(requests[1], b"x")
+            os.read(answers[0], 1)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        usage = os.wait4(pid, 0)[2]
+    finally:
+        os.sched_setaffinity(0, before)
+        for fd in (*requests, *answers):
+            os.close(fd)
+    return 1e6 * wall / n, 1e6 * (cpu + usage.ru_utime + usage.ru_stime) / n
+
+
 def bench_pinned_vs_not(assignment: str, tmp: Path, jobs: int | None, runs: int,
                         rounds: int = 2) -> dict[str, float]:
     """Each grading on one core (``grading/cpu.py``, the default) against any core (``NO_PIN_ENV``
-    set): the reference graded ``runs`` times each way, alternating (prints the medians, returns
-    way -> median seconds), then the bundled class ``rounds`` times each way (``_alternating``)."""
+    set): first a bare pipe round trip each way (``pipe_round_trip``), then the reference graded
+    ``runs`` times each way, alternating (prints the medians, returns way -> median seconds), then the
+    bundled class ``rounds`` times each way (``_alternating``)."""
     ways = {"one core": {NO_PIN_ENV: ""}, "any core": {NO_PIN_ENV: "1"}}
+    for way, cpus in (("one core", {min(os.sched_getaffinity(0))}), ("any core", None)):
+        wall, cpu = pipe_round_trip(cpus)
+        print(f"a bare pipe round trip between two processes, {way}: {wall:.1f} us wall, {cpu:.1f} us of CPU", flush=True)
     solutions = manifests.load(assignment).solutions
     times: dict[str, list[float]] = {way: [] for way in ways}
     for i in range(runs):

@@ -4,8 +4,9 @@ A grading is a conversation: the grader sends a request, waits, the worker compu
 so on about 1,500 times for a correct ``recurrent`` submission. Neither side works while the other
 does, so two cores give it nothing; but when the two sides sit on different cores every answer has to
 wake the other core, which on a virtual machine costs more CPU than the tiny arrays' arithmetic
-(a bare pipe ping-pong on this kit's 2-core machine: about 55 us of CPU per round trip across cores,
-11 us on one core). ``one_cpu`` pins the grading to one core no other grading on this machine holds,
+(a bare pipe round trip on this kit's 2-core machine, idle: about 55 us of CPU across cores, 11 us on
+one; ``bench --one-core-vs-any-core`` prints it). When both cores are busy the kernel already keeps
+such a pair together, so a batch gains nothing from it; a lone grading (Gradescope) does. ``one_cpu`` pins the grading to one core no other grading on this machine holds,
 so concurrent gradings (a batch, two TAs' terminals) still spread over the cores.
 
 Nothing about the results changes: the worker still gets a whole core for each call, and its time

@@ -85,3 +85,15 @@ def test_profiling_one_submission_prints_a_line_per_grading_and_their_medians(tm
     assert out.count("profile: wall") == 2 and "medians of 2: wall" in out
     assert set(medians) == {"wall", "grader CPU", "the checks", "worker CPU"}
     assert medians["wall"] > medians["the checks"] > 0 and medians["worker CPU"] > 0
+
+
+@pytest.mark.slow  # forks a process
+def test_the_pipe_round_trip_is_timed_on_the_cpus_asked_and_gives_them_back():
+    import os
+
+    from autograder.devtools.bench import pipe_round_trip
+
+    before = os.sched_getaffinity(0)
+    wall, cpu = pipe_round_trip({min(before)}, n=200)
+    assert wall > 0 and cpu > 0
+    assert os.sched_getaffinity(0) == before
