@@ -44,6 +44,7 @@ from .. import __version__
 from .. import manifest as manifests
 from ..paths import KIT_ROOT
 from ..grading.command import grade_command
+from ..grading.cpu import NO_PIN_ENV
 from ..grading.staging import SubmissionError, stage_submission
 from ..runner.results import GRADER_ENTRY, Results, grader_failure, write_atomic
 from .exports import Discovery, read_export
@@ -201,6 +202,18 @@ class Interrupted(Exception):
     """The batch is stopping (Ctrl-C): no new grader starts and no result is recorded."""
 
 
+def graders_environment() -> dict[str, str]:
+    """The environment of a batch's gradings: this one, with each grading's one-core pinning
+    (``grading/cpu.py``) off unless the caller set ``NO_PIN_ENV`` (even empty: pinned). Pinning speeds
+    up a lone grading, whose grader and worker the kernel would spread over idle cores; in a batch
+    the cores are busy and the kernel keeps each pair together by itself, and a pinned grading cannot
+    use a core the other leaves idle between gradings (``bench --one-core-vs-any-core``: the pinned
+    batches ran as fast or a few % slower)."""
+    env = dict(os.environ)
+    env.setdefault(NO_PIN_ENV, "1")
+    return env
+
+
 class _Running:
     """The gradings running now, so an interrupted batch can kill them (and only them). Each runs in a
     process forked from a warm grade-server (``warm.py``; ``warm=False``: a ``python -m autograder
@@ -210,7 +223,8 @@ class _Running:
         self.lock = threading.Lock()
         self.procs: set = set()  # subprocess.Popen or warm.Grading: pid, wait(timeout)
         self.stopping = False
-        self.servers = WarmGraders(preexec_fn=_die_with_parent) if warm else None
+        self.env = graders_environment()
+        self.servers = WarmGraders(preexec_fn=_die_with_parent, env=self.env) if warm else None
 
     def start(self, cmd: list[str], log: Path):
         with self.lock:
@@ -220,7 +234,7 @@ class _Running:
             proc = self.servers.start(cmd, log)
         else:
             with open(log, "wb") as sink:
-                proc = subprocess.Popen(cmd, cwd=KIT_ROOT, stdin=subprocess.DEVNULL, stdout=sink,
+                proc = subprocess.Popen(cmd, cwd=KIT_ROOT, stdin=subprocess.DEVNULL, stdout=sink, env=self.env,
                                         stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent)
         with self.lock:
             self.procs.add(proc)

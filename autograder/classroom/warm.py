@@ -39,10 +39,10 @@ class ServerGone(Exception):
 class _Server:
     """One ``python -m autograder grade-server`` process and the unread part of its replies."""
 
-    def __init__(self, preexec_fn=None) -> None:
+    def __init__(self, preexec_fn=None, env: dict | None = None) -> None:
         self.proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade-server"], cwd=KIT_ROOT,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     bufsize=0, preexec_fn=preexec_fn)
+                                     bufsize=0, preexec_fn=preexec_fn, env=env)
         self.pending = b""
 
     def send(self, request: dict) -> None:
@@ -106,10 +106,12 @@ class Grading:
 
 
 class WarmGraders:
-    """Grade-servers for a batch, one per grading at once; ``close`` ends them."""
+    """Grade-servers for a batch, one per grading at once, started with ``env`` (None: this process's
+    environment; the gradings they fork inherit it); ``close`` ends them."""
 
-    def __init__(self, preexec_fn=None) -> None:
+    def __init__(self, preexec_fn=None, env: dict | None = None) -> None:
         self.preexec_fn = preexec_fn
+        self.env = env
         self.lock = threading.Lock()
         self.idle: list[_Server] = []
         self.all: list[_Server] = []
@@ -142,7 +144,7 @@ class WarmGraders:
         with self.lock:
             if self.idle and not fresh:
                 return self.idle.pop()
-        server = _Server(self.preexec_fn)
+        server = _Server(self.preexec_fn, self.env)
         with self.lock:
             self.all.append(server)
         return server

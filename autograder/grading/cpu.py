@@ -6,7 +6,8 @@ does, so two cores give it nothing; but when the two sides sit on different core
 wake the other core, which on a virtual machine costs more CPU than the tiny arrays' arithmetic
 (a bare pipe round trip on this kit's 2-core machine, idle: about 55 us of CPU across cores, 11 us on
 one; ``bench --one-core-vs-any-core`` prints it). When both cores are busy the kernel already keeps
-such a pair together, so a batch gains nothing from it; a lone grading (Gradescope) does. ``one_cpu`` pins the grading to one core no other grading on this machine holds,
+such a pair together, so a batch gains nothing from it and turns it off (``classroom/batch.py``,
+``graders_environment``); a lone grading (Gradescope, ``make grade-one``) gains. ``one_cpu`` pins the grading to one core no other grading on this machine holds,
 so concurrent gradings (a batch, two TAs' terminals) still spread over the cores.
 
 Nothing about the results changes: the worker still gets a whole core for each call, and its time

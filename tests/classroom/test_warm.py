@@ -127,3 +127,28 @@ def test_an_idle_server_that_died_is_replaced_at_the_next_start(graders, tmp_pat
 def test_start_takes_only_the_kits_grade_command(tmp_path):
     with pytest.raises(ValueError, match=r"WarmGraders.start: cmd: expected \[python, '-m', 'autograder'"):
         WarmGraders().start(["python", "grade.py"], tmp_path / "log")
+
+
+def test_a_batch_s_gradings_run_unpinned_unless_the_caller_chose(monkeypatch):
+    from autograder.classroom.batch import graders_environment
+    from autograder.grading.cpu import NO_PIN_ENV
+
+    monkeypatch.delenv(NO_PIN_ENV, raising=False)
+    assert graders_environment()[NO_PIN_ENV] == "1" and NO_PIN_ENV not in os.environ
+    monkeypatch.setenv(NO_PIN_ENV, "")  # bench --one-core-vs-any-core's "one core": pinned
+    assert graders_environment()[NO_PIN_ENV] == ""
+
+
+@pytest.mark.slow
+def test_grade_servers_start_with_the_environment_given(tmp_path):
+    pool = WarmGraders(env={**os.environ, "AG_TEST_SERVER_ENV": "given"})
+    try:
+        server = pool._take()
+        for _ in range(100):  # /proc shows an empty environment for a moment around the exec
+            environ = Path(f"/proc/{server.proc.pid}/environ").read_bytes().split(b"\0")
+            if environ != [b""]:
+                break
+            time.sleep(0.02)
+        assert b"AG_TEST_SERVER_ENV=given" in environ, (server.proc.poll(), environ[:3])
+    finally:
+        pool.close()
