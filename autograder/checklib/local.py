@@ -66,22 +66,6 @@ def trimmed_traceback(exc: BaseException, folder: Path) -> str:
     return "".join(traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc))[-4000:]
 
 
-def until_failure(call, name: str, calls: list[tuple]) -> list:
-    """``call(name, *args)`` for each ``args`` in ``calls``, in order, until one fails: the values, the
-    last one that failure's exception (a StudentCodeError, or MissingFile before any call) if one
-    failed. What ``call_many`` returns on every side (in-process, the sandboxed worker): its callers,
-    numerical gradients, stop at the first failure, so the calls after it would change nothing but
-    the time a submission whose forward raises takes (every perturbed call raising in turn)."""
-    out = []
-    for args in calls:
-        try:
-            out.append(call(name, *args))
-        except Exception as exc:
-            out.append(exc)
-            break
-    return out
-
-
 class LocalSubmission:
     """The functions of the files in ``folder``, called in this process.
 
@@ -165,8 +149,14 @@ class LocalSubmission:
         return value, args, kwargs
 
     def call_many(self, name: str, calls: list[tuple]) -> list:
-        """``name(*args)`` for each ``args`` in ``calls`` until one fails (``until_failure``)."""
-        return until_failure(self.call, name, calls)
+        """``name(*args)`` for every ``args`` in ``calls``; a failed call gives its StudentCodeError."""
+        out = []
+        for args in calls:
+            try:
+                out.append(self.call(name, *args))
+            except Exception as exc:  # StudentCodeError, or MissingFile before any call
+                out.append(exc)
+        return out
 
     def reset(self) -> None:
         """Forget per-check state (nothing to forget in-process)."""

@@ -241,8 +241,7 @@ class RemoteSubmission:
         return value, self._outcome(name, reply, arrays, "args_after"), self._outcome(name, reply, arrays, "kwargs_after")
 
     def call_many(self, name: str, calls: list[tuple]) -> list:
-        """``name(*args)`` for each ``args`` in ``calls`` in one round trip, in order until one fails: the
-        values, the last one that failure's exception if one failed (``checklib.local.until_failure``)."""
+        """``name(*args)`` for every ``args`` in ``calls`` in one round trip; failures come back as exceptions."""
         # An argument object shared by several calls (a numerical gradient perturbs one argument
         # and passes the same others to every call) is sent once; the worker copies it per call.
         header = {"op": "call_many", "calls": [], "shared": []}
@@ -274,9 +273,8 @@ class RemoteSubmission:
             results = wire.decode(reply.get("results", {"t": "none"}), arrays)
         except wire.ChannelError as exc:
             raise StudentCrash(name, f"it sent back something that is not plain data: {exc}") from None
-        if not isinstance(results, list) or not results or len(results) > len(calls) or (
-                len(results) < len(calls) and isinstance(results[-1], dict) and results[-1].get("ok")):
-            raise StudentCrash(name, "the worker's answer did not match the request")  # cut short without failing
+        if not isinstance(results, list) or len(results) != len(calls):
+            raise StudentCrash(name, "the worker's answer did not match the request")
         out = []
         for r, args in zip(results, calls):
             try:
@@ -285,7 +283,6 @@ class RemoteSubmission:
                 out.append(self._outcome_decoded(name, r, call_settings(tuple(args), {})))
             except Exception as exc:
                 out.append(exc)
-                break
         return out
 
     def _outcome_decoded(self, name: str, r: dict, settings: dict):

@@ -52,7 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import manifest as manifests
-from ..checklib.local import time_limit, until_failure
+from ..checklib.local import time_limit
 from ..paths import KIT_ROOT
 from .selfcheck import DistError, SelfCheck
 
@@ -377,7 +377,13 @@ class _Recorder:
         return self.call(name, *args, **kwargs), args, kwargs
 
     def call_many(self, name, calls):
-        return until_failure(self.call, name, calls)  # as LocalSubmission.call_many
+        out = []
+        for args in calls:
+            try:
+                out.append(self.call(name, *args))
+            except Exception as exc:  # as LocalSubmission.call_many
+                out.append(exc)
+        return out
 
     def reset(self):
         pass
