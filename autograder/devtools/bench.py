@@ -17,8 +17,9 @@
 
 ``--warm-vs-cold`` instead grades each bundled class twice each way, alternating: a ``python -m
 autograder grade`` process per submission, and forked from warm grade-servers (the batch's way).
-``--one-core-vs-any-core`` likewise compares gradings on one core each (``grading/cpu.py``, the default)
-with gradings on any core: the reference ``runs`` times each way, then the bundled class twice.
+``--one-core-vs-any-core`` likewise compares gradings on one core each (``grading/cpu.py``, the default
+for a lone grading) with gradings on any core (the batch's default): a bare pipe round trip, the
+reference ``runs`` times each way, then the bundled class twice.
 ``--profile-of-submission PATH`` grades that submission ``runs`` times with the profile on: a
 profile line each, then their medians (where one submission's time goes, and A/B comparisons).
 
@@ -114,6 +115,7 @@ def machine_speed(runs: int = 5) -> float:
 
 
 def speed_line(when: str) -> str:
+    """The bench's line on ``machine_speed`` (``when``: "at the start", "at the end")."""
     return (f"machine speed {when}: a fixed workload (100,000 steps on small numpy arrays) took "
             f"{machine_speed():.3f} s (median of 5; lower is faster)")
 
@@ -380,7 +382,12 @@ def bench_pinned_vs_not(assignment: str, tmp: Path, jobs: int | None, runs: int,
     """Each grading on one core (``grading/cpu.py``, the default) against any core (``NO_PIN_ENV``
     set): first a bare pipe round trip each way (``pipe_round_trip``), then the reference graded
     ``runs`` times each way, alternating (prints the medians, returns way -> median seconds), then the
-    bundled class ``rounds`` times each way (``_alternating``)."""
+    bundled class ``rounds`` times each way (``_alternating``; "one core" sets the variable empty, so
+    the batch, which otherwise turns pinning off, pins). Without CPU affinity calls: a line, and {}."""
+    if not hasattr(os, "sched_getaffinity"):
+        print("one core against any core: this system has no CPU affinity calls (Linux has), so gradings "
+              "are never pinned here; nothing to compare", flush=True)
+        return {}
     ways = {"one core": {NO_PIN_ENV: ""}, "any core": {NO_PIN_ENV: "1"}}
     for way, cpus in (("one core", {min(os.sched_getaffinity(0))}), ("any core", None)):
         wall, cpu = pipe_round_trip(cpus)

@@ -97,3 +97,11 @@ def test_the_pipe_round_trip_is_timed_on_the_cpus_asked_and_gives_them_back():
     wall, cpu = pipe_round_trip({min(before)}, n=200)
     assert wall > 0 and cpu > 0
     assert os.sched_getaffinity(0) == before
+
+
+def test_one_core_against_any_says_so_where_there_is_no_cpu_affinity(monkeypatch, tmp_path, capsys):
+    from autograder.devtools.bench import bench_pinned_vs_not
+
+    monkeypatch.delattr("os.sched_getaffinity")
+    assert bench_pinned_vs_not("recurrent", tmp_path, None, 1) == {}
+    assert "no CPU affinity calls" in capsys.readouterr().out
