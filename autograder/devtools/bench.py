@@ -159,15 +159,26 @@ def _scores(path: Path) -> tuple[float, dict[str, float]]:
     return data["score"], {t["name"]: t["score"] for t in data["tests"]}
 
 
-def bench_one(assignment: str, runs: int, tmp: Path) -> tuple[float, bool]:
-    """Time the reference's grading; (median seconds, whether it met the target). Where no grading has
-    kept the checks' draws yet (a fresh clone, or the checks changed), a first grading builds them and
-    is reported apart (on Gradescope, setup.sh's grading of the reference builds them)."""
+def build_draws(assignment: str, tmp: Path) -> None:
+    """Where no grading has kept the checks' draws yet (a fresh clone, or the checks changed), grade
+    the reference once to build them, timed and reported apart: the gradings timed after it all
+    replay them (on Gradescope, setup.sh's grading of the reference builds them)."""
     store = DrawStore.of(manifests.load(assignment))
     if store is not None and not store.path.is_file():
         seconds = grade_once(assignment, manifests.load(assignment).solutions, tmp / f"{assignment}-first.json")
         print(f"first grading since the checks changed (it keeps their draws for the next ones): {seconds:.2f} s",
               flush=True)
+
+
+def timings(times: list[float]) -> str:
+    """A list of seconds as its median and the list, "M s (median of n: t1, t2": the caller closes
+    the parenthesis."""
+    return f"{statistics.median(times):.2f} s (median of {len(times)}: {', '.join(f'{t:.2f}' for t in times)}"
+
+
+def bench_one(assignment: str, runs: int, tmp: Path) -> tuple[float, bool]:
+    """Time the reference's grading (after ``build_draws``); (median seconds, whether it met the target)."""
+    build_draws(assignment, tmp)
     times = []
     for i in range(runs):
         out = tmp / f"{assignment}-correct-{i}.json"
@@ -179,8 +190,7 @@ def bench_one(assignment: str, runs: int, tmp: Path) -> tuple[float, bool]:
     ok = target is None or median <= target
     verdict = "no target (its checks train a model)" if target is None else \
         f"target <= {target:g} s: {'OK' if ok else 'MISSED'}"
-    print(f"one correct submission: {median:.2f} s (median of {runs}: {', '.join(f'{t:.2f}' for t in times)}; "
-          f"score {score:g}/{full:g})  {verdict}", flush=True)
+    print(f"one correct submission: {timings(times)}; score {score:g}/{full:g})  {verdict}", flush=True)
     if not ok:
         _missed(f"{assignment}: one correct submission took {median:.2f} s (target <= {target:g} s)")
     bench_profile(assignment, manifests.load(assignment).solutions, tmp)
@@ -380,8 +390,8 @@ def pipe_round_trip(cpus: set[int] | None, n: int = 20_000) -> tuple[float, floa
 def bench_pinned_vs_not(assignment: str, tmp: Path, jobs: int | None, runs: int,
                         rounds: int = 2) -> dict[str, float]:
     """Each grading on one core (``grading/cpu.py``, the default) against any core (``NO_PIN_ENV``
-    set): first a bare pipe round trip each way (``pipe_round_trip``), then the reference graded
-    ``runs`` times each way, alternating (prints the medians, returns way -> median seconds), then the
+    set): first a bare pipe round trip each way (``pipe_round_trip``), then (after ``build_draws``)
+    the reference graded ``runs`` times each way, alternating (prints the medians, returns way -> median seconds), then the
     bundled class ``rounds`` times each way (``_alternating``; "one core" sets the variable empty, so
     the batch, which otherwise turns pinning off, pins). Without CPU affinity calls: a line, and {}."""
     if not hasattr(os, "sched_getaffinity"):
@@ -392,14 +402,14 @@ def bench_pinned_vs_not(assignment: str, tmp: Path, jobs: int | None, runs: int,
     for way, cpus in (("one core", {min(os.sched_getaffinity(0))}), ("any core", None)):
         wall, cpu = pipe_round_trip(cpus)
         print(f"a bare pipe round trip between two processes, {way}: {wall:.1f} us wall, {cpu:.1f} us of CPU", flush=True)
+    build_draws(assignment, tmp)
     solutions = manifests.load(assignment).solutions
     times: dict[str, list[float]] = {way: [] for way in ways}
     for i in range(runs):
         for way, env in ways.items():
             times[way].append(grade_once(assignment, solutions, tmp / f"{assignment}-pin-{i}.json", env=env))
     for way, seconds in times.items():
-        print(f"one correct submission, {way}: {statistics.median(seconds):.2f} s (median of {runs}: "
-              f"{', '.join(f'{t:.2f}' for t in seconds)})", flush=True)
+        print(f"one correct submission, {way}: {timings(seconds)})", flush=True)
     _alternating(assignment, tmp, jobs, {way: (True, env) for way, env in ways.items()}, rounds)
     return {way: statistics.median(seconds) for way, seconds in times.items()}
 

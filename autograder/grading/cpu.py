@@ -4,8 +4,8 @@ A grading is a conversation: the grader sends a request, waits, the worker compu
 so on about 1,500 times for a correct ``recurrent`` submission. Neither side works while the other
 does, so two cores give it nothing; but when the two sides sit on different cores every answer has to
 wake the other core, which on a virtual machine costs more CPU than the tiny arrays' arithmetic
-(a bare pipe round trip on this kit's 2-core machine, idle: about 55 us of CPU across cores, 11 us on
-one; ``bench --one-core-vs-any-core`` prints it). When both cores are busy the kernel already keeps
+(a bare pipe round trip on this kit's 2-core machine: 32.6 us of CPU across cores, 5.8 us on one, as
+``bench --one-core-vs-any-core`` printed it). When both cores are busy the kernel already keeps
 such a pair together, so a batch gains nothing from it and turns it off (``classroom/batch.py``,
 ``graders_environment``); a lone grading (Gradescope, ``make grade-one``) gains. ``one_cpu`` pins the grading to one core no other grading on this machine holds,
 so concurrent gradings (a batch, two TAs' terminals) still spread over the cores.

@@ -105,3 +105,9 @@ def test_one_core_against_any_says_so_where_there_is_no_cpu_affinity(monkeypatch
     monkeypatch.delattr("os.sched_getaffinity")
     assert bench_pinned_vs_not("recurrent", tmp_path, None, 1) == {}
     assert "no CPU affinity calls" in capsys.readouterr().out
+
+
+def test_timings_give_the_median_and_every_run():
+    from autograder.devtools.bench import timings
+
+    assert timings([1.5, 1.234, 2.0]) == "1.50 s (median of 3: 1.50, 1.23, 2.00"
