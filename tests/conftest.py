@@ -13,6 +13,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 
 import pytest
@@ -59,6 +60,16 @@ def reference_results(grading_pool, tmp_path_factory):
     by the real command, once per session (``.prefetch(a)`` starts it in the background, ``.raw(a)``
     gives the file's bytes)."""
     return ReferenceResults(grading_pool, tmp_path_factory.mktemp("reference"))
+
+
+@pytest.fixture
+def private_temp(tmp_path_factory, monkeypatch):
+    """The temporary directory of this process (``tempfile``), for one test: a fresh folder under
+    pytest's, so what the code under test leaves there (a staged folder nobody removes) is not left
+    in the system's. Only for code that starts no sandbox: the sandbox's uid cannot reach it."""
+    folder = tmp_path_factory.mktemp("temp")
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
 
 
 @pytest.fixture(autouse=True)

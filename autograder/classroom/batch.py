@@ -44,6 +44,7 @@ from .. import __version__
 from .. import manifest as manifests
 from ..paths import KIT_ROOT
 from ..grading.command import grade_command
+from ..grading import scratch
 from ..grading.cpu import NO_PIN_ENV
 from ..grading.staging import SubmissionError, stage_submission
 from ..runner.results import GRADER_ENTRY, Results, grader_failure, write_atomic
@@ -280,6 +281,7 @@ def _run_grader(cmd: list[str], work: Path, timeout_s: float, running: _Running)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)  # the grader's own group; its worker dies with it (bwrap)
         proc.wait()
+        scratch.remove_left_by(proc.pid)  # what a killed grading could not remove (its staged files)
         with running.lock:
             running.procs.discard(proc)
     with open(log, "rb") as f:

@@ -41,7 +41,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import wire
+from . import scratch, wire
 from .cpu import claim
 
 WORKER_FILES = ("worker.py", "wire.py")
@@ -411,7 +411,7 @@ def namespaces_available() -> bool:
     and a fresh /proc allowed: a container without CAP_SYS_ADMIN refuses)."""
     if os.geteuid() != 0:
         return False
-    root = tempfile.mkdtemp(prefix="ag-nsprobe-")
+    root = str(scratch.make("ag-nsprobe-"))
     try:
         cmd = [sys.executable, "-I", "-c", "import os; os.listdir('/proc'); raise SystemExit(0 if os.getpid() == 1 else 3)"]
         binds = _ns_binds(Path(root), Path(root))
@@ -532,7 +532,7 @@ class Worker:
 
     def _prepare_runtime(self) -> Path:
         if self._runtime is None:
-            self._runtime = Path(tempfile.mkdtemp(prefix="ag-runtime-"))
+            self._runtime = scratch.make("ag-runtime-")
             for name in WORKER_FILES:
                 shutil.copyfile(HERE / name, self._runtime / name)
             os.chmod(self._runtime, 0o755)
@@ -569,7 +569,7 @@ class Worker:
             cmd = [python, "-I", "/sandbox/runtime/worker.py"]
             cwd = "/"
             if self._ns_root is None:
-                self._ns_root = tempfile.mkdtemp(prefix="ag-nsroot-")
+                self._ns_root = str(scratch.make("ag-nsroot-"))
                 os.chmod(self._ns_root, 0o700)
             ns_root, ns_binds, libc, grader = self._ns_root, _ns_binds(runtime, self.stage, self.private_paths), _Libc(), os.getpid()
         else:

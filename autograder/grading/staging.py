@@ -17,12 +17,12 @@ import difflib
 import os
 import re
 import stat
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..checklib.text import inert
+from . import scratch
 
 MAX_FILE = 1 << 20  # 1 MiB per student file
 MAX_ZIP = 64 << 20  # a submission zip larger than this is not opened
@@ -221,7 +221,7 @@ def stage_submission(path: Path, files: list[str], *, accept_numbered_copies: bo
     path = Path(path)
     if not path.exists() and not path.is_symlink():
         raise SubmissionError(f"submission not found: {path}")
-    folder = Path(tempfile.mkdtemp(prefix="ag-stage-"))
+    folder = scratch.make("ag-stage-")
     stage = Stage(folder)
     wanted = sorted(set(files))
     try:

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -195,10 +196,13 @@ def test_a_batch_past_its_time_limit_records_a_grader_error(small_class, tmp_pat
 @pytest.mark.slow
 def test_ctrl_c_stops_the_graders_and_records_nothing_half_done(small_class, tmp_path):
     out = tmp_path / "out"
+    # the batch's own temporary directory (reachable by the sandbox's uid), to see what it leaves there
+    temp = Path(tempfile.mkdtemp(prefix="ag-test-temp-"))
+    temp.chmod(0o755)
     batch = subprocess.Popen(
         [sys.executable, "-m", "autograder", "grade-batch", "--assignment", ASSIGNMENT, "--submissions",
          str(small_class), "--output", str(out), "--jobs", "2", "--quiet"],
-        cwd=KIT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=KIT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)},
         # Ctrl-C's default action in the batch, whatever this suite inherited: a suite started in the
         # background by a non-interactive shell (`cmd &`) has SIGINT ignored, and so would the batch
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
@@ -208,8 +212,11 @@ def test_ctrl_c_stops_the_graders_and_records_nothing_half_done(small_class, tmp
         _, err = batch.communicate(timeout=60)
     finally:
         batch.kill()
+        left = sorted(p.name for p in temp.iterdir())
+        shutil.rmtree(temp)
     assert batch.returncode == 130 and "run the same command again" in err
     assert not _grading_pids(out)
+    assert left == []  # no staged copy of a student's files, no worker runtime: the killed gradings' too
     # what finished before Ctrl-C is kept, whole (a grading takes about a second: one may finish first);
     # nothing else is recorded, and the batch's temporary folder is gone
     records = list(out.glob("*/grading.json"))

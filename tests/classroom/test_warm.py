@@ -14,6 +14,7 @@ import pytest
 
 from autograder import manifest as manifests
 from autograder.classroom.warm import KILLED, WarmGraders
+from autograder.grading import scratch
 from autograder.grading.command import grade_command
 from autograder.grading.grade import PROFILE_ENV
 from helpers import run_grade
@@ -95,6 +96,7 @@ def test_a_grading_past_its_time_is_stopped_by_its_process_group(graders, tmp_pa
     os.killpg(grading.pid, signal.SIGKILL)
     assert grading.wait(timeout=60) == KILLED
     assert _gone(grading.pid)
+    scratch.remove_left_by(grading.pid)  # as the batch does after a kill
     again = graders.start(grade_command(ASSIGNMENT, _submission(WRONG), output), tmp_path / "again.log")
     assert again.wait(timeout=600) == 0 and json.loads(output.read_text())["tests"]
     assert len(graders.all) == 1  # the server outlived its killed grading
@@ -108,6 +110,7 @@ def test_a_dead_server_takes_its_grading_along_and_is_replaced(graders, tmp_path
     server.proc.kill()
     assert grading.wait(timeout=60) == KILLED
     assert _gone(grading.pid), "a grading must die with its grade-server"
+    scratch.remove_left_by(grading.pid)
     assert server not in graders.all
     again = graders.start(grade_command(ASSIGNMENT, _submission(WRONG), output), tmp_path / "again.log")
     assert again.server is not server and again.wait(timeout=600) == 0

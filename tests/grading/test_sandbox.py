@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.grading import sandbox, wire
+from autograder.grading import sandbox, scratch, wire
 from autograder.grading.grade import private_paths
 from autograder.paths import KIT_ROOT
 from autograder.grading.sandbox import Limits, Worker, WorkerDied, WorkerTimeout, processes_of
@@ -101,7 +101,7 @@ def forge():
 def worker(level: str | None, limits: Limits = Limits(), private=(), start: bool = True):
     """A started (``start``; else only made) worker whose stage holds ``probe.py`` (in a folder the
     sandbox uid can reach)."""
-    stage = Path(tempfile.mkdtemp(prefix="ag-test-stage-"))
+    stage = scratch.make("ag-test-stage-")
     (stage / "probe.py").write_text(textwrap.dedent(PROBE))
     w = Worker(stage, limits, level=level, private_paths=tuple(private))
     try:
@@ -408,3 +408,7 @@ def test_a_busy_worker_dies_with_a_grader_that_is_killed(level, tmp_path):
     while processes_of(uid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert processes_of(uid) == []
+    # what the killed grader could not remove, its pid finds: the worker's runtime and the stage (and
+    # the namespaces level's root)
+    left = {p.name.split("-")[1] for p in scratch.remove_left_by(grader.pid)}
+    assert {"runtime", "test"} <= left <= {"runtime", "test", "nsroot"}, left

@@ -3,10 +3,14 @@ why and grades nothing, rather than following a link to the reference or buildin
 
 import zipfile
 
+import pytest
+
 from autograder.grading import staging
 from autograder.grading.staging import stage_submission
 
 FILES = ["rnn.py", "lstm.py", "gru.py"]
+# the staged folders these tests leave go with pytest's temporary folders
+pytestmark = pytest.mark.usefixtures("private_temp")
 
 
 def test_a_submission_that_is_a_symlink_is_not_followed(tmp_path):

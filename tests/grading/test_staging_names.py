@@ -8,6 +8,8 @@ import pytest
 from autograder.grading.staging import likely_match, numbered_copy_of, stage_submission
 
 FILES = ["rnn.py", "lstm.py", "gru.py"]
+# the staged folders these tests leave go with pytest's temporary folders
+pytestmark = pytest.mark.usefixtures("private_temp")
 
 
 def _folder(tmp_path, names):
