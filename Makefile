@@ -14,6 +14,7 @@ ASSIGNMENT ?= recurrent
 SUB ?= student_templates
 SUBMISSIONS ?= assignments/$(ASSIGNMENT)/class
 OUTPUT ?= grading/$(ASSIGNMENT)
+ARGS ?=
 
 .PHONY: help install test test-install test-fast templates grade-one grade demo bench dist check-python clean
 
@@ -24,7 +25,7 @@ help:
 	@echo "make test-fast   install, run the tests that start no grader, sandbox or build (pytest -m \"not slow\")"
 	@echo "make templates   regenerate student_templates/ from solutions/"
 	@echo "make grade-one   SUB=path ASSIGNMENT=name  grade one submission into results.json"
-	@echo "make grade       ASSIGNMENT=name SUBMISSIONS=folder OUTPUT=folder  grade a class"
+	@echo "make grade       ASSIGNMENT=name SUBMISSIONS=folder OUTPUT=folder [ARGS='--roster r.csv --due ...']  grade a class"
 	@echo "make dist        build dist/<assignment>/ student and Gradescope zips"
 	@echo "make bench       time one correct submission, the bundled class and a class of 300 against the speed targets"
 
@@ -53,10 +54,10 @@ templates: install
 	$(PY) -m autograder templates
 
 grade-one: install
-	$(PY) -m autograder grade --assignment $(ASSIGNMENT) --submission $(SUB) --output results.json
+	$(PY) -m autograder grade --assignment "$(ASSIGNMENT)" --submission "$(SUB)" --output results.json
 
 grade: install
-	$(PY) -m autograder grade-batch --assignment $(ASSIGNMENT) --submissions $(SUBMISSIONS) --output $(OUTPUT)
+	$(PY) -m autograder grade-batch --assignment "$(ASSIGNMENT)" --submissions "$(SUBMISSIONS)" --output "$(OUTPUT)" $(ARGS)
 
 dist: install
 	$(PY) -m autograder dist

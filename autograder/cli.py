@@ -19,6 +19,8 @@ def cmd_grade(args) -> int:
     from .grading.grade import grade
     from .grading.staging import SubmissionError
 
+    if Path(args.output).is_dir():
+        return _fail(f"--output {args.output}: is a folder; give the path of the results.json to write")
     try:
         results = grade(args.assignment, Path(args.submission), Path(args.output), isolation=args.isolation,
                         call_timeout_s=args.call_timeout, max_examples=args.max_examples, budget_s=args.budget)
@@ -41,6 +43,8 @@ def cmd_check(args) -> int:
     from .runner.results import Results
 
     folder = Path(args.folder).resolve()
+    if not folder.is_dir():
+        return _fail(f"--folder {args.folder}: no such folder (the folder holding your files, e.g. --folder .)")
     try:
         if args.assignment:
             manifest = manifests.load(args.assignment)

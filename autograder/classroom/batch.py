@@ -357,6 +357,26 @@ def _progress(total: int, assignment: str, enabled: bool):
     return tqdm(total=total, desc=f"grading {assignment}", unit="sub", dynamic_ncols=True, file=sys.stderr)
 
 
+def check_folders(submissions: Path, output: Path) -> None:
+    """Raise BatchError unless ``submissions`` is a folder and ``output`` a folder (or nothing yet)
+    apart from it: grading into the submissions (or them into the output) would grade the batch's
+    own folders as students on the next run."""
+    if submissions.is_file():
+        raise BatchError(f"submissions: {submissions} is a file, not a folder"
+                         + (" (a zip of the whole class? unzip it and give the folder)" if submissions.suffix.lower() == ".zip" else ""))
+    if not submissions.is_dir():
+        raise BatchError(f"submissions folder not found: {submissions}")
+    if output.exists() and not output.is_dir():
+        raise BatchError(f"output: {output} is a file, not a folder")
+    subs, out = submissions.resolve(), output.resolve()
+    if out == subs or subs in out.parents:
+        raise BatchError(f"output {output} is inside the submissions folder {submissions}: its folders would be "
+                         "graded as students on the next run; give an output folder outside it")
+    if out in subs.parents:
+        raise BatchError(f"the submissions folder {submissions} is inside the output folder {output}: give an "
+                         "output folder of its own (the batch writes a folder per student there)")
+
+
 def grade_submissions(assignment: str, submissions: Path, output: Path, *, jobs: int | None = None,
                 timeout_s: float = DEFAULT_TIMEOUT_S, force: bool = False, progress: bool = True,
                 isolation: str | None = None, call_timeout_s: float | None = None,
@@ -386,8 +406,7 @@ def grade_submissions(assignment: str, submissions: Path, output: Path, *, jobs:
     except manifests.ManifestError as exc:
         raise BatchError(str(exc)) from None
     submissions, output = Path(submissions), Path(output)
-    if not submissions.is_dir():
-        raise BatchError(f"submissions folder not found: {submissions}")
+    check_folders(submissions, output)
     try:
         roster = roster if isinstance(roster, Roster) else load_roster(roster)
     except RosterError as exc:

@@ -302,3 +302,30 @@ def test_batch_command_errors_are_one_line_with_exit_2(args, message, tmp_path, 
     assert cli.main(["grade-batch", *args, "--output", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("layout, message", [
+    ("zip", "is a file, not a folder (a zip of the whole class? unzip it"),
+    ("output-file", "is a file, not a folder"),
+    ("same", "is inside the submissions folder"),
+    ("output-inside", "is inside the submissions folder"),
+    ("submissions-inside", "is inside the output folder"),
+])
+def test_submissions_and_output_must_be_folders_apart(layout, message, tmp_path, capsys):
+    """Grading into the submissions folder graded the batch's own folders as students on the next run
+    (and a file where a folder belongs gave a traceback): refused before anything is graded."""
+    subs = tmp_path / "class"
+    (subs / "ada").mkdir(parents=True)
+    (subs / "ada" / "windowing.py").write_text("x = 1\n")
+    out = {"zip": tmp_path / "out", "output-file": tmp_path / "out.csv", "same": subs,
+           "output-inside": subs / "grading", "submissions-inside": tmp_path}[layout]
+    if layout == "zip":
+        subs = tmp_path / "class.zip"
+        subs.write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    if layout == "output-file":
+        out.write_text("")
+    before = sorted(tmp_path.rglob("*"))
+    assert cli.main(["grade-batch", "--assignment", ASSIGNMENT, "--submissions", str(subs), "--output", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1, err
+    assert sorted(tmp_path.rglob("*")) == before  # nothing written

@@ -42,6 +42,21 @@ def test_bad_options_exit_2_with_one_line_before_grading(tmp_path, capsys, extra
     assert not (tmp_path / "out" / "alice").exists()
 
 
+def test_grade_into_a_folder_and_check_of_a_missing_folder_are_one_line_errors(tmp_path, capsys):
+    """`grade --output` names the results.json to write (a folder there gave a traceback and left a
+    temporary copy of the results beside it); `check --folder` a folder that does not exist ran
+    every check and failed each as "missing file"."""
+    (tmp_path / "sub").mkdir()
+    assert cli.main(["grade", "--assignment", "sequences", "--submission", str(tmp_path / "sub"),
+                     "--output", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --output ") and "is a folder" in err and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sub"]
+    assert cli.main(["check", "--assignment", "sequences", "--folder", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --folder ") and "no such folder" in err and err.count("\n") == 1
+
+
 def test_help_explains_the_exit_codes(capsys):
     with pytest.raises(SystemExit):
         cli.main(["grade-batch", "--help"])

@@ -136,3 +136,11 @@ def test_a_failed_write_leaves_the_old_file_untouched(tmp_path, monkeypatch):
         write_atomic(path, "new\n")
     monkeypatch.undo()
     assert path.read_text() == "old\n"
+
+
+def test_write_atomic_leaves_no_temporary_file_when_it_cannot_write(tmp_path):
+    """A folder where the file belongs: the error is raised and no hidden copy stays beside it."""
+    (tmp_path / "results.json").mkdir()
+    with pytest.raises(OSError):
+        write_atomic(tmp_path / "results.json", "{}\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
