@@ -210,20 +210,27 @@ def export_root(folder: Path) -> tuple[Path, list[str]]:
     return folder, []
 
 
+def _handed_in(path: Path) -> bool:
+    """Whether ``path`` can be part of what a student handed in: not hidden, not a link, not Python's
+    bytecode (``__pycache__/``, ``.pyc``: running the checks in a student's folder writes those, and
+    their times would make the student late)."""
+    return not (_is_hidden(path) or path.is_symlink() or path.name == "__pycache__"
+                or path.suffix.lower() in (".pyc", ".pyo"))
+
+
 def _file_time(path: Path) -> datetime | None:
     """The latest modification time of the regular files of ``path`` (a file, or a folder two levels
-    deep), timezone-aware."""
+    deep) that a student handed in (``_handed_in``), timezone-aware."""
     times = []
     try:
         if path.is_file():
             times.append(path.stat().st_mtime)
         else:
-            for p in path.iterdir():
-                if p.is_file() and not p.is_symlink() and not _is_hidden(p):
+            for p in filter(_handed_in, path.iterdir()):
+                if p.is_file():
                     times.append(p.stat().st_mtime)
-                elif p.is_dir() and not p.is_symlink() and not _is_hidden(p):
-                    times += [q.stat().st_mtime for q in p.iterdir() if q.is_file() and not q.is_symlink()
-                              and not _is_hidden(q)]
+                elif p.is_dir():
+                    times += [q.stat().st_mtime for q in filter(_handed_in, p.iterdir()) if q.is_file()]
     except OSError:
         return None
     return datetime.fromtimestamp(max(times), tz=timezone.utc).astimezone() if times else None
@@ -258,8 +265,9 @@ def _read_gradescope(root: Path, metadata: dict, roster: Roster, found: Discover
     candidates: list[Submission] = []
     extra: list[Submission] = []
     for entry in _entries(root):
-        if entry.name == GRADESCOPE_METADATA or not entry.name.startswith("submission_") \
-                or not (entry.is_dir() or entry.suffix.lower() == ".zip"):
+        if entry.name == GRADESCOPE_METADATA:
+            continue  # read already: it names the submitters and times
+        if not entry.name.startswith("submission_") or not (entry.is_dir() or entry.suffix.lower() == ".zip"):
             found.ignored.append(entry.name)
             continue
         name = entry.name[:-4] if entry.suffix.lower() == ".zip" else entry.name

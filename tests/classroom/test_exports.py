@@ -3,6 +3,7 @@ builds itself from the bundled sequences class: a Gradescope "Export Submissions
 metadata, a Canvas bulk download with late and re-uploaded files, plain folders; with and without a
 roster. No grader runs here."""
 
+import os
 import shutil
 import zipfile
 from datetime import datetime, timedelta, timezone
@@ -52,7 +53,8 @@ def test_the_generator_writes_both_layouts_and_a_roster(exports):
 def test_gradescope_export_is_read_with_names_sids_emails_and_times(exports, tmp_path):
     found = read_export(exports["gradescope"], FILES, None, tmp_path)
     people = exports["students"]
-    assert found.layout == "gradescope" and found.ignored == [GRADESCOPE_METADATA] and not found.unidentified
+    # the metadata file is read, not "ignored (not a submission)"
+    assert found.layout == "gradescope" and found.ignored == [] and not found.unidentified
     by_key = {s.student: s for s in found.submissions}
     assert sorted(by_key) == sorted(p.person.sid for p in people[:5])  # the SID names each submission
     first = by_key[people[0].person.sid]
@@ -101,6 +103,23 @@ def test_the_yaml_fallback_reads_gradescope_metadata_like_pyyaml(exports):
         assert ours[key][":submitters"] == entry[":submitters"]
         assert ours[key][":status"] == entry[":status"]
     assert load_gradescope_metadata(exports["gradescope"] / GRADESCOPE_METADATA).keys() == theirs.keys()
+
+
+def test_bytecode_written_by_a_check_run_does_not_move_the_time_handed_in(tmp_path):
+    """A TA running the checks in a student's folder writes ``__pycache__/``: the time handed in is
+    still the student's files' (it was the bytecode's, and made the student days late)."""
+    folder = tmp_path / "class" / "zoe"
+    (folder / "__pycache__").mkdir(parents=True)
+    (folder / "nested").mkdir()
+    handed_in = 1_790_000_000  # 2026-09-21
+    for path in (folder / "rnn.py", folder / "nested" / "lstm.py"):
+        path.write_text("x = 1\n")
+        os.utime(path, (handed_in, handed_in))
+    (folder / "__pycache__" / "rnn.cpython-311.pyc").write_bytes(b"\0")
+    (folder / "rnn.pyc").write_bytes(b"\0")
+    (folder / "nested" / "lstm.pyc").write_bytes(b"\0")
+    found = read_export(tmp_path / "class", FILES)
+    assert found.submissions[0].submitted_at.timestamp() == handed_in
 
 
 def test_metadata_that_is_not_gradescopes_leaves_a_plain_folder_layout(tmp_path):
