@@ -103,7 +103,7 @@ def cmd_dist(args) -> int:
 
 def cmd_grade_batch(args) -> int:
     from .classroom import DEFAULT_TIMEOUT_S, BatchError, grade_batch, late_policy
-    from .classroom.class_report import common_failures_text, unknown_extensions
+    from .classroom.class_report import canvas_unmatched_text, common_failures_text, unknown_extensions
 
     out = Path(args.output)
     overrides = {k: v for k, v in {"due": args.due, "per_day": args.late_per_day, "cap": args.late_cap,
@@ -136,6 +136,8 @@ def cmd_grade_batch(args) -> int:
         print(f"note: {note}", file=sys.stderr)
     for ident in unknown_extensions(policy, summary.discovery):
         print(f"warning: the extension for {ident!r} matches no student", file=sys.stderr)
+    if summary.canvas_unmatched:
+        print(f"warning: {canvas_unmatched_text(summary.canvas_unmatched)}", file=sys.stderr)
     if summary.grader_changed:
         print("warning: the grader's checks or reference changed during this run; run again to regrade everyone",
               file=sys.stderr)

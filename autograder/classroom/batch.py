@@ -111,9 +111,11 @@ class BatchSummary:
     notes: list[str] = field(default_factory=list)  # the export reader's other remarks
     requested: list[str] = field(default_factory=list)  # --student: the ids asked for
     discovery: Discovery | None = field(default=None, repr=False)  # what was found (not in batch.json)
+    #: the students canvas.csv gives no Canvas id, SIS User ID or login (set by the report; not in batch.json)
+    canvas_unmatched: list[str] = field(default_factory=list, repr=False)
 
     def to_json(self) -> dict:
-        data = {k: v for k, v in self.__dict__.items() if k != "discovery"}
+        data = {k: v for k, v in self.__dict__.items() if k not in ("discovery", "canvas_unmatched")}
         data["output"] = str(self.output)
         return data
 

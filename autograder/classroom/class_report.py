@@ -639,8 +639,12 @@ def write_class_outputs(manifest: manifests.Manifest, submissions: Path, out_dir
     paths = {"gradebook": out_dir / "gradebook.csv", "canvas": out_dir / "canvas.csv", "checks": out_dir / "checks.csv",
              "report": out_dir / "report.html", "histogram": out_dir / HISTOGRAM, "heatmap": out_dir / HEATMAP}
     write_atomic(paths["gradebook"], lms_gradebook_csv(book))
-    text, _ = canvas_csv(book, canvas_column)
+    text, unmatched = canvas_csv(book, canvas_column)
     write_atomic(paths["canvas"], text)
+    if unmatched:
+        book.notes.append(canvas_unmatched_text(unmatched))
+        if summary is not None:
+            summary.canvas_unmatched = unmatched
     write_gradebook(paths["checks"], book.results, points_possible=True)
     write_feedback_pages(book, out_dir)
     graded = [e for e in book.entries if e.graded]
@@ -653,6 +657,14 @@ def write_class_outputs(manifest: manifests.Manifest, submissions: Path, out_dir
     pairs = find_similar(sources, template_sources(manifest), **similarity_options)
     write_atomic(paths["report"], report_html(manifest, book, pairs, len(sources), summary, histogram, heatmap))
     return paths
+
+
+def canvas_unmatched_text(unmatched: list[str]) -> str:
+    """Why Canvas will not take the rows of ``unmatched`` (student ids) from canvas.csv."""
+    shown = ", ".join(unmatched[:10]) + (", ..." if len(unmatched) > 10 else "")
+    return (f"canvas.csv: {len(unmatched)} student{'s' if len(unmatched) != 1 else ''} without a Canvas id, SIS User "
+            f"ID or login ({shown}): Canvas cannot match {'them' if len(unmatched) != 1 else 'it'} on import; grade with "
+            "--roster giving a canvas_id, sid or login column (Canvas's own gradebook export is a roster that has them)")
 
 
 def common_failures_text(out_dir: Path, students: list[str], top: int = 8) -> str:

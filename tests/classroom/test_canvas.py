@@ -153,6 +153,21 @@ def test_write_class_outputs_writes_every_file_and_links_feedback_pages(graded):
     assert "withheld 1" in report  # Grace's gated check, shown as withheld
 
 
+@pytest.mark.slow  # writes every output, charts included
+def test_rows_canvas_cannot_match_are_named_in_the_summary_and_the_report(graded, tmp_path):
+    """A class graded without a roster's ids: canvas.csv's rows have no Canvas id, SIS User ID or
+    login, which Canvas needs to match a row; the batch says so (it said nothing)."""
+    out, _, found, policy = graded
+    nameless = replace(GRACE, sid="", login="", canvas_id="")
+    subs = [replace(s, members=(nameless,)) if s.members == (GRACE,) else s for s in found.submissions]
+    found = replace(found, submissions=subs)
+    summary = BatchSummary(ASSIGNMENT, out, students=[s.student for s in subs], discovery=found)
+    paths = write_class_outputs(manifests.load(ASSIGNMENT), out / "in", out, summary, policy=policy)
+    assert summary.canvas_unmatched == ["2026003"]
+    assert "canvas.csv: 1 student without a Canvas id, SIS User ID or login (2026003)" in paths["report"].read_text()
+    assert "canvas_unmatched" not in summary.to_json()
+
+
 def test_a_checks_function_is_its_name_up_to_the_first_colon():
     assert function_of("rnn_backward: dx: and more") == "rnn_backward"
 
