@@ -129,9 +129,10 @@ def discover(folder: Path, files: list[str] = (), roster: Roster | None = None,
     return found.submissions, found.ignored + found.ungraded
 
 
-def select(subs: list[Submission], wanted: list[str]) -> list[Submission]:
+def select(subs: list[Submission], wanted: list[str], without: tuple = ()) -> list[Submission]:
     """The submissions ``wanted`` names (by any identifier: student id, SID, email, Canvas id, login,
-    the export's entry name). Raises BatchError naming the known students for an unknown one."""
+    the export's entry name). Raises BatchError naming the known students for an unknown one, or
+    saying that one is on the roster without a submission (``without``: those roster people)."""
     chosen: dict[str, Submission] = {}
     unknown = []
     for want in wanted:
@@ -141,6 +142,10 @@ def select(subs: list[Submission], wanted: list[str]) -> list[Submission]:
             unknown.append(want)
         for s in hits[:1]:
             chosen[s.student] = s
+    absent = [u for u in unknown if any(u.strip().lower() in (x.lower() for x in p.identifiers()) for p in without)]
+    if absent:
+        raise BatchError(f"{', '.join(repr(u) for u in absent)}: on the roster, but handed in nothing: "
+                         "there is no submission to grade")
     if unknown:
         import difflib
 
@@ -421,7 +426,7 @@ def grade_submissions(assignment: str, submissions: Path, output: Path, *, jobs:
                          + (f"{len(looked)} entries that are not submissions: {', '.join(looked[:8])}"
                             + (", ..." if len(looked) > 8 else "") if looked else "the folder is empty")
                          + "); expected a Gradescope export, a Canvas bulk download, or one folder or .zip per student")
-    chosen = {s.student for s in select(subs, students)} if students else None
+    chosen = {s.student for s in select(subs, students, tuple(found.missing))} if students else None
     jobs = max(1, jobs or os.cpu_count() or 1)
     options = {"isolation": isolation, "call_timeout_s": call_timeout_s, "max_examples": max_examples}
     grader_sha = grader_hash(manifest, options)

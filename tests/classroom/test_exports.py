@@ -201,6 +201,10 @@ def test_select_finds_students_by_any_id_and_names_the_known_ones_otherwise(expo
         select(found.submissions, ["2026999"])
     message = str(err.value)
     assert "unknown student '2026999'" in message and all(s.student in message for s in found.submissions)
+    # on the roster, without a submission: said so (it was "unknown student ... did you mean ...?")
+    absent = found.missing[0]
+    with pytest.raises(BatchError, match="on the roster, but handed in nothing"):
+        select(found.submissions, [absent.email], tuple(found.missing))
 
 
 def test_late_and_group_choices_of_the_generator(exports):
