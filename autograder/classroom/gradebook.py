@@ -220,7 +220,9 @@ def lms_gradebook_csv(book: ClassBook) -> str:
     rows = []
     for e in book.entries:
         subtotals = function_scores(e.results) if e.graded else {}
-        notes = [n for n in (e.lateness.note, "" if e.sub.identified else "not identified: see report.html") if n]
+        missing = (e.results or {}).get("extra_data", {}).get("missing_files") if e.graded else None
+        notes = [n for n in (e.lateness.note, "" if e.sub.identified else "not identified: see report.html",
+                             f"missing files: {', '.join(missing)}" if missing else "") if n]
         if len(e.sub.people) > 1:
             notes.append("group: " + ", ".join(p.id for p in e.sub.people))
         for p in e.sub.people:

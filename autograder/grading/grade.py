@@ -152,7 +152,8 @@ def grade(assignment: str, submission_path: Path, output: Path, *, isolation: st
         lines += [f"Note: {n}" for n in stage.notes]
         lines.append(f"Your code ran in {ISOLATION_TEXT.get(isolation_used, isolation_used)}.")
         results.output = "\n".join(lines)
-        results.extra.update(isolation=isolation_used, kit_version=__version__)
+        results.extra.update(isolation=isolation_used, kit_version=__version__,
+                             missing_files=sorted(set(manifest.files) - stage.present))
         if call_timeout_s is not None or max_examples is not None or budget_s is not None:
             results.extra["overrides"] = {"call_timeout_s": call_timeout_s, "max_examples": max_examples}
             if budget_s is not None:

@@ -51,6 +51,7 @@ RESULTS = {
                          "make_windows: shapes": ("wrong value", GATE)}),
     "2026004": grader_failure(ASSIGNMENT, "the grader failed", "staff").to_json(),
 }
+RESULTS["2026003"]["extra_data"]["missing_files"] = ["arma.py"]  # as the grader records a file not handed in
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +96,7 @@ def test_gradebook_has_identity_status_late_columns_and_function_subtotals(grade
             alan[col["total"]]) == ("2", "20", "3", "0.6", "2.4")
     assert (alan[col["make_windows"]], alan[col["fit_ar"]]) == ("3", "0")  # subtotals are raw
     assert (grace[col["days late"]], grace[col["total"]], grace[col["make_windows"]]) == ("0", "3", "0")
+    assert "missing files: arma.py" in grace[col["note"]] and "missing" not in ada[col["note"]]
     assert edsger[col["status"]] == "grader error" and edsger[col["total"]] == ""
     assert barbara[col["status"]] == "no submission" and barbara[col["total"]] == ""
 

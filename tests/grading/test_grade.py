@@ -91,6 +91,8 @@ def test_missing_file_costs_only_its_own_checks(graded):
         else:
             assert t["score"] == 0 and "arma.py is missing" in t["output"], t
     assert "arma.py was not found" in r["output"]
+    assert r["extra_data"]["missing_files"] == ["arma.py"]  # for the gradebook's note
+    assert _results(graded["reference"])["extra_data"]["missing_files"] == []
 
 
 def test_public_failures_show_the_minimal_input_and_hidden_ones_do_not(graded):
