@@ -55,14 +55,16 @@ def cmd_check(args) -> int:
                          f"(one of: {', '.join(manifests.available()) or 'none'})")
     except manifests.ManifestError as exc:
         return _fail(str(exc))
+    unknown = sorted(set(args.function or ()) - set(manifest.functions))
+    if unknown:
+        return _fail(f"--function: unknown function(s) {', '.join(unknown)}; "
+                     f"this assignment has: {', '.join(manifest.functions)}")
     files = list(manifest.public_checks)
     submission = LocalSubmission(folder, manifest.functions, timeout_s=manifest.call_timeout_s,
                                  function_timeouts=manifest.function_timeouts,
                                  extra_paths=manifest.provided_dirs)
     results = Results(manifest.name)
-    collector = run_checks(manifest, submission, None, results, files)
-    if args.function:
-        results.tests = [t for t in results.tests if t.name.split(":")[0] in args.function]
+    collector = run_checks(manifest, submission, None, results, files, functions=frozenset(args.function or ()))
     print(check_report(results))
     if collector.errors:
         print("\nThe checks themselves had problems:\n" + "\n".join(collector.errors), file=sys.stderr)

@@ -31,8 +31,8 @@ def test_file(function: str, points: float) -> str:
         "points": points,
         "suites": [{
             "cases": [{"code": doctest_code(function), "hidden": False, "locked": False,
-                       "failure_message": f"Some public checks of {function} failed; the report above says "
-                                          "what to fix (or run: pytest --function " + function + ")"}],
+                       "failure_message": f"Some public checks of {function} failed; the report printed with this "
+                                          "message says what to fix (or run: pytest --function " + function + ")"}],
             "scored": True, "setup": "", "teardown": "", "type": "doctest",
         }],
     }

@@ -28,7 +28,8 @@ class Collector:
     """pytest plugin that turns check outcomes into ``Results`` entries."""
 
     def __init__(self, results: Results, manifest: manifests.Manifest, submission, reference,
-                 max_examples: int | None = None, draws=None):
+                 max_examples: int | None = None, draws=None, functions: frozenset = frozenset()):
+        self.functions = functions  # only the checks of these functions (none given: every check)
         self.draws = draws
         self.results = results
         self.manifest = manifest
@@ -52,6 +53,11 @@ class Collector:
             hypothesis_settings.load_profile(PROFILE + "-grading")
 
     def pytest_collection_modifyitems(self, session, config, items) -> None:
+        if self.functions:
+            drop = [item for item in items if (item_info(item)[1] or "").split(":")[0] not in self.functions]
+            if drop:
+                config.hook.pytest_deselected(items=drop)
+                items[:] = [item for item in items if item not in drop]
         hidden_dirs = {p.parent for p in self.manifest.hidden_checks}
         for item in items:
             info, name = item_info(item)
@@ -115,12 +121,14 @@ UNUSED_PLUGINS = ("cacheprovider", "terminal", "stepwise", "pastebin", "junitxml
 
 
 def run_checks(manifest: manifests.Manifest, submission, reference, results: Results,
-               check_files: list[Path] | None = None, max_examples: int | None = None, draws=None) -> Collector:
+               check_files: list[Path] | None = None, max_examples: int | None = None, draws=None,
+               functions: frozenset = frozenset()) -> Collector:
     """Run ``check_files`` (default: all of the manifest's) against ``submission`` into ``results``
     (``max_examples`` overrides the grading profile's Hypothesis examples per check; ``draws``, the
-    grader's ``DrawStore``, replays and keeps the cases of passing checks between gradings)."""
+    grader's ``DrawStore``, replays and keeps the cases of passing checks between gradings;
+    ``functions``: only the checks of these, as ``check --function`` asks)."""
     files = check_files if check_files is not None else [*manifest.public_checks, *manifest.hidden_checks]
-    collector = Collector(results, manifest, submission, reference, max_examples, draws)
+    collector = Collector(results, manifest, submission, reference, max_examples, draws, functions)
     for path in (KIT_ROOT, *reversed(manifest.check_dirs)):  # check modules import each other by name
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))

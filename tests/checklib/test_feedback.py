@@ -118,3 +118,16 @@ def test_a_long_message_is_truncated_but_the_failing_input_is_shown_whole():
                            "Hypothesis); paste it into Python in your assignment folder to reproduce it:\n")
     assert text.endswith("\n" + snippet)
     assert describe(exc, hidden=True).count("\n") == 2  # the cut message and the hidden note: no input
+
+
+def test_the_relative_error_is_taken_where_the_expected_value_is_not_zero():
+    """Against an expected 0 a relative error is meaningless: it printed as 1.73e+307."""
+    from autograder.checklib.compare import assert_close
+
+    with pytest.raises(CheckFailure) as failure:
+        assert_close("rnn_step_backward", "db", np.array([0.5, 2.2]), np.array([0.0, 2.0]))
+    text = str(failure.value)
+    assert "max abs error 0.5, max rel error 0.1 (allowed" in text and "e+30" not in text
+    with pytest.raises(CheckFailure) as failure:  # every expected entry 0: no relative error at all
+        assert_close("rnn_step_backward", "db", np.array([0.5, 0.0]), np.array([0.0, 0.0]))
+    assert "max abs error 0.5 (allowed" in str(failure.value) and "rel error" not in str(failure.value)

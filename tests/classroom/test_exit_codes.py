@@ -57,6 +57,21 @@ def test_grade_into_a_folder_and_check_of_a_missing_folder_are_one_line_errors(t
     assert err.startswith("error: --folder ") and "no such folder" in err and err.count("\n") == 1
 
 
+def test_check_of_an_unknown_function_is_an_error_not_an_empty_success(capsys):
+    assert cli.main(["check", "--assignment", "sequences", "--folder", str(manifests.SOLUTIONS / "sequences"),
+                     "--function", "make_window"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --function: unknown function(s) make_window; this assignment has: make_windows")
+
+
+@pytest.mark.slow  # runs checks
+def test_check_of_one_function_runs_only_its_checks(capsys):
+    assert cli.main(["check", "--assignment", "sequences", "--folder", str(manifests.SOLUTIONS / "sequences"),
+                     "--function", "make_windows"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith(("PASS", "FAIL"))]
+    assert lines and all(" make_windows: " in line for line in lines), lines
+
+
 def test_help_explains_the_exit_codes(capsys):
     with pytest.raises(SystemExit):
         cli.main(["grade-batch", "--help"])

@@ -439,7 +439,7 @@ def test_every_local_way_of_checking_stops_a_hanging_function(dist, tmp_path):
     proc = run([PY, "-m", "autograder", "check", "--function", "rnn_forward"], cwd=folder, check=False, timeout=300)
     elapsed = time.monotonic() - start
     assert proc.returncode == 1 and said in proc.stdout, proc.stdout[-3000:]
-    assert elapsed < 2 * limit + startup + 30, f"autograder check took {elapsed:.0f} s"  # it runs every function
+    assert elapsed < 2 * limit + startup, f"autograder check took {elapsed:.0f} s"  # that function's checks only
 
     start = time.monotonic()
     script = "import otter, sys; print(repr(otter.Notebook(tests_dir='tests').check(sys.argv[1])))"
