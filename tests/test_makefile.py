@@ -1,6 +1,7 @@
 """The Makefile's grading targets pass paths with spaces and parentheses (a Canvas download is often
 "submissions (1)") as one argument each, and ``ARGS`` on to ``grade-batch``."""
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -12,8 +13,9 @@ from autograder.paths import KIT_ROOT
 
 def _dry_run(*variables: str) -> list[str]:
     """The last command ``make -n`` would run, split as the shell splits it (the install step skipped)."""
-    out = subprocess.run(["make", "-n", "-o", ".venv/.installed-stamp", *variables], cwd=KIT_ROOT,
-                         capture_output=True, text=True, check=True).stdout
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}  # not make's child
+    out = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.installed-stamp", *variables],
+                         cwd=KIT_ROOT, capture_output=True, text=True, check=True, env=env).stdout
     return shlex.split(out.strip().splitlines()[-1])
 
 

@@ -22,6 +22,7 @@ from autograder.devtools.classgen import Student, rename_locals, strip_markers, 
 from autograder import manifest as manifests
 from autograder.paths import KIT_ROOT
 from autograder.classroom.similarity import find_similar
+from autograder.grading import scratch
 from helpers import run_grade
 
 ASSIGNMENT = "sequences"
@@ -92,6 +93,7 @@ def graded(small_class, tmp_path_factory):
         grader = _wait_for(lambda: _grading_pids(out, "alt"))[0]  # the first student, in name order
         os.kill(grader, signal.SIGKILL)
         _wait_for(lambda: (out / "alt-copy" / "grading.json").is_file())
+        running = _grading_pids(out)
         batch.send_signal(signal.SIGKILL)
     finally:
         batch.kill()
@@ -101,6 +103,8 @@ def graded(small_class, tmp_path_factory):
         orphans_gone = _wait_for(lambda: not _grading_pids(out), timeout=10)
     except AssertionError:
         orphans_gone = False
+    for pid in running:  # what they left, nobody else can remove (the batch that would have was killed)
+        scratch.remove_left_by(pid)
     stamps = {s: (out / s / "grading.json").stat().st_mtime_ns for s in STUDENTS if first[s]}
     summary = grade_batch(ASSIGNMENT, small_class, out, jobs=2, progress=False)
     return {"out": out, "first": first, "stamps": stamps, "summary": summary, "orphans_gone": orphans_gone}
