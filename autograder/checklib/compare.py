@@ -98,8 +98,9 @@ def assert_close(
     if np.all(err <= allowed):
         return
     worst = tuple(int(i) for i in np.unravel_index(np.argmax(err - allowed), err.shape)) if err.ndim else ()
-    nonzero = e != 0  # a relative error against 0 means nothing (it printed as 1.7e+307)
-    rel = err[nonzero] / np.maximum(np.abs(e[nonzero]), np.finfo(np.float64).tiny)
+    # of the wrong entries whose expected value is not 0 (against 0 it means nothing: it printed 1.7e+307)
+    judged = (err > allowed) & (e != 0)
+    rel = err[judged] / np.maximum(np.abs(e[judged]), np.finfo(np.float64).tiny)
     rel = f", max rel error {float(rel.max()):.3g}" if rel.size else f""
     wrong = int(np.sum(err > allowed))
     failure = CheckFailure(
