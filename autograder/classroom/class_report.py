@@ -662,9 +662,10 @@ def write_class_outputs(manifest: manifests.Manifest, submissions: Path, out_dir
 def canvas_unmatched_text(unmatched: list[str]) -> str:
     """Why Canvas will not take the rows of ``unmatched`` (student ids) from canvas.csv."""
     shown = ", ".join(unmatched[:10]) + (", ..." if len(unmatched) > 10 else "")
-    return (f"canvas.csv: {len(unmatched)} student{'s' if len(unmatched) != 1 else ''} without a Canvas id, SIS User "
-            f"ID or login ({shown}): Canvas cannot match {'them' if len(unmatched) != 1 else 'it'} on import; grade with "
-            "--roster giving a canvas_id, sid or login column (Canvas's own gradebook export is a roster that has them)")
+    many = len(unmatched) != 1
+    return (f"canvas.csv: {len(unmatched)} student{'s' if many else ''} without a Canvas id, SIS User ID or login "
+            f"({shown}): Canvas cannot match {'them' if many else 'it'} on import; grade with --roster giving a "
+            "canvas_id, sid or login column (Canvas's own gradebook export is a roster that has them)")
 
 
 def common_failures_text(out_dir: Path, students: list[str], top: int = 8) -> str:

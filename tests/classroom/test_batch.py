@@ -206,7 +206,8 @@ def test_ctrl_c_stops_the_graders_and_records_nothing_half_done(small_class, tmp
     batch = subprocess.Popen(
         [sys.executable, "-m", "autograder", "grade-batch", "--assignment", ASSIGNMENT, "--submissions",
          str(small_class), "--output", str(out), "--jobs", "2", "--quiet"],
-        cwd=KIT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)},
+        cwd=KIT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(temp)},
         # Ctrl-C's default action in the batch, whatever this suite inherited: a suite started in the
         # background by a non-interactive shell (`cmd &`) has SIGINT ignored, and so would the batch
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
