@@ -369,7 +369,8 @@ def check_folders(submissions: Path, output: Path) -> None:
     apart from it: grading into the submissions (or them into the output) would grade the batch's
     own folders as students on the next run."""
     if submissions.is_file():
-        hint = " (a zip of the whole class? unzip it and give the folder)" if submissions.suffix.lower() == ".zip" else ""
+        zipped = submissions.suffix.lower() == ".zip"
+        hint = " (a zip of the whole class? unzip it and give the folder)" if zipped else ""
         raise BatchError(f"submissions: {submissions} is a file, not a folder{hint}")
     if not submissions.is_dir():
         raise BatchError(f"submissions folder not found: {submissions}")

@@ -391,9 +391,10 @@ def bench_pinned_vs_not(assignment: str, tmp: Path, jobs: int | None, runs: int,
                         rounds: int = 2) -> dict[str, float]:
     """Each grading on one core (``grading/cpu.py``, the default) against any core (``NO_PIN_ENV``
     set): first a bare pipe round trip each way (``pipe_round_trip``), then (after ``build_draws``)
-    the reference graded ``runs`` times each way, alternating (prints the medians, returns way -> median seconds), then the
-    bundled class ``rounds`` times each way (``_alternating``; "one core" sets the variable empty, so
-    the batch, which otherwise turns pinning off, pins). Without CPU affinity calls: a line, and {}."""
+    the reference graded ``runs`` times each way, alternating (prints the medians, returns way ->
+    median seconds), then the bundled class ``rounds`` times each way (``_alternating``; "one core"
+    sets the variable empty, so the batch, which otherwise turns pinning off, pins). Without CPU
+    affinity calls: a line, and {}."""
     if not hasattr(os, "sched_getaffinity"):
         print("one core against any core: this system has no CPU affinity calls (Linux has), so gradings "
               "are never pinned here; nothing to compare", flush=True)

@@ -7,8 +7,9 @@ wake the other core, which on a virtual machine costs more CPU than the tiny arr
 (a bare pipe round trip on this kit's 2-core machine: 32.6 us of CPU across cores, 5.8 us on one, as
 ``bench --one-core-vs-any-core`` printed it). When both cores are busy the kernel already keeps
 such a pair together, so a batch gains nothing from it and turns it off (``classroom/batch.py``,
-``graders_environment``); a lone grading (Gradescope, ``make grade-one``) gains. ``one_cpu`` pins the grading to one core no other grading on this machine holds,
-so concurrent gradings (a batch, two TAs' terminals) still spread over the cores.
+``graders_environment``); a lone grading (Gradescope, ``make grade-one``) gains. ``one_cpu`` pins the
+grading to one core no other grading on this machine holds, so concurrent gradings (two TAs'
+terminals, a batch asked to pin) still spread over the cores.
 
 Nothing about the results changes: the worker still gets a whole core for each call, and its time
 limits are wall-clock limits as before. ``bench --one-core-vs-any-core`` measures both ways.

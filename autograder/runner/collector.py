@@ -24,6 +24,21 @@ from .grouping import group_failures
 from .results import CheckResult, Results
 
 
+def keep_checks_of(functions, config, items: list) -> None:
+    """Deselect every collected item that is not a check of one of ``functions`` (a check's function
+    is its name up to the first ``:``); none given: keep everything (``--function`` of ``check`` and
+    of the student's pytest)."""
+    if not functions:
+        return
+    keep, drop = [], []
+    for item in items:
+        _, name = item_info(item)
+        (keep if name is not None and name.split(":")[0] in functions else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 class Collector:
     """pytest plugin that turns check outcomes into ``Results`` entries."""
 
@@ -53,11 +68,7 @@ class Collector:
             hypothesis_settings.load_profile(PROFILE + "-grading")
 
     def pytest_collection_modifyitems(self, session, config, items) -> None:
-        if self.functions:
-            drop = [item for item in items if (item_info(item)[1] or "").split(":")[0] not in self.functions]
-            if drop:
-                config.hook.pytest_deselected(items=drop)
-                items[:] = [item for item in items if item not in drop]
+        keep_checks_of(self.functions, config, items)
         hidden_dirs = {p.parent for p in self.manifest.hidden_checks}
         for item in items:
             info, name = item_info(item)

@@ -17,8 +17,7 @@ import pytest
 
 from .. import manifest as manifests
 from ..checklib.local import LocalSubmission
-from ..checklib.pytest_plugin import item_info
-from ..runner.collector import Collector
+from ..runner.collector import Collector, keep_checks_of
 from ..runner.report import check_report
 from ..runner.results import Results
 
@@ -57,16 +56,7 @@ def pytest_configure(config) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session, config, items) -> None:
     """Keep only the checks of the ``--function`` functions (before the collector lists them)."""
-    wanted = set(config.getoption("function"))
-    if not wanted:
-        return
-    keep, drop = [], []
-    for item in items:
-        info, name = item_info(item)
-        (keep if name is not None and name.split(":")[0] in wanted else drop).append(item)
-    if drop:
-        config.hook.pytest_deselected(items=drop)
-        items[:] = keep
+    keep_checks_of(set(config.getoption("function")), config, items)
 
 
 def _collector(config) -> Collector | None:

@@ -156,7 +156,7 @@ def test_write_class_outputs_writes_every_file_and_links_feedback_pages(graded):
 
 
 @pytest.mark.slow  # writes every output, charts included
-def test_rows_canvas_cannot_match_are_named_in_the_summary_and_the_report(graded, tmp_path):
+def test_rows_canvas_cannot_match_are_named_in_the_summary_and_the_report(graded):
     """A class graded without a roster's ids: canvas.csv's rows have no Canvas id, SIS User ID or
     login, which Canvas needs to match a row; the batch says so (it said nothing)."""
     out, _, found, policy = graded
